@@ -1,0 +1,601 @@
+//! The AI risk register (clause 6.1.2 and 6.1.3): risks, their assessments (all kept, newest
+//! first), treatment, acceptance and closure. Status moves IDENTIFIED -> ASSESSED ->
+//! TREATED or ACCEPTED -> CLOSED; any other move is a CONFLICT and changes nothing.
+
+use crate::dto::{
+    self, AcceptRiskInput, AssessRiskInput, CreateRiskInput, RiskQuery, RiskStatus, TreatRiskInput,
+};
+use crate::organization::OrgSettings;
+use crate::validate::{NAME_MAX, TEXT_MAX, optional, rating, required};
+use crate::{AppState, ai_system};
+use aims_shared::events::EventEnvelope;
+use aims_shared::http::{ApiJson, ApiQuery, id_list};
+use aims_shared::pagination::{Page, PageRequest};
+use aims_shared::{Caller, Editor, Error, RiskApprover, Tenant};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, DatabaseTransaction, QueryOrder, QuerySelect, TransactionTrait,
+};
+use std::collections::HashMap;
+
+pub mod entity {
+    use crate::dto::{RiskStatus, TreatmentOption};
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "risks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub org: String,
+        pub ai_system_id: Option<String>,
+        pub title: String,
+        pub description: String,
+        pub source: Option<String>,
+        pub owner: Option<String>,
+        pub status: RiskStatus,
+        pub inherent_likelihood: Option<i32>,
+        pub inherent_impact: Option<i32>,
+        pub residual_likelihood: Option<i32>,
+        pub residual_impact: Option<i32>,
+        /// Residual score if given, else inherent: what levels and filters use.
+        pub current_score: Option<i32>,
+        pub treatment: Option<TreatmentOption>,
+        pub treatment_plan: Option<String>,
+        /// JSON array of control ids chosen in the treatment.
+        pub control_ids: String,
+        pub accepted_by: Option<String>,
+        pub accepted_at: Option<DateTimeUtc>,
+        pub acceptance_expires_on: Option<Date>,
+        pub acceptance_rationale: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod assessment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "risk_assessments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub org: String,
+        pub risk_id: String,
+        pub inherent_likelihood: i32,
+        pub inherent_impact: i32,
+        pub residual_likelihood: Option<i32>,
+        pub residual_impact: Option<i32>,
+        pub notes: Option<String>,
+        pub assessed_by: String,
+        pub assessed_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use entity::Column as C;
+
+pub fn to_dto(m: entity::Model, org: &OrgSettings) -> dto::Risk {
+    let score = |l: Option<i32>, i: Option<i32>| Some(org.matrix.score(l?, i?));
+    let acceptance = match (
+        m.accepted_by,
+        m.accepted_at,
+        m.acceptance_expires_on,
+        m.acceptance_rationale,
+    ) {
+        (Some(approved_by), Some(approved_at), Some(expires_on), Some(rationale)) => {
+            Some(dto::RiskAcceptance {
+                approved_by,
+                approved_at,
+                expires_on,
+                rationale,
+            })
+        }
+        _ => None,
+    };
+    dto::Risk {
+        inherent: score(m.inherent_likelihood, m.inherent_impact),
+        residual: score(m.residual_likelihood, m.residual_impact),
+        control_ids: serde_json::from_str(&m.control_ids).unwrap_or_default(),
+        id: m.id,
+        ai_system_id: m.ai_system_id,
+        title: m.title,
+        description: m.description,
+        source: m.source,
+        owner: m.owner,
+        status: m.status,
+        treatment: m.treatment,
+        treatment_plan: m.treatment_plan,
+        acceptance,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn assessment_dto(m: assessment::Model, org: &OrgSettings) -> dto::RiskAssessment {
+    let residual = match (m.residual_likelihood, m.residual_impact) {
+        (Some(l), Some(i)) => Some(org.matrix.score(l, i)),
+        _ => None,
+    };
+    dto::RiskAssessment {
+        id: m.id,
+        risk_id: m.risk_id,
+        inherent: org.matrix.score(m.inherent_likelihood, m.inherent_impact),
+        residual,
+        notes: m.notes,
+        assessed_by: m.assessed_by,
+        assessed_at: m.assessed_at,
+    }
+}
+
+/// Highest current score among the open risks of each AI system (one grouped query).
+pub async fn highest_open_scores(
+    db: &DatabaseConnection,
+    org: &str,
+    ai_system_ids: &[String],
+) -> Result<HashMap<String, i32>, Error> {
+    if ai_system_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Option<String>, Option<i32>)> = entity::Entity::find()
+        .select_only()
+        .column(C::AiSystemId)
+        .column_as(C::CurrentScore.max(), "max_score")
+        .filter(C::Org.eq(org))
+        .filter(C::AiSystemId.is_in(ai_system_ids.iter().cloned()))
+        .filter(C::Status.ne(RiskStatus::Closed))
+        .group_by(C::AiSystemId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, score)| Some((id?, score?)))
+        .collect())
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<entity::Model, Error> {
+    entity::Entity::find_by_id(id.to_owned())
+        .filter(C::Org.eq(&tenant.org))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("risk"))
+}
+
+/// Applies a status-guarded update: only when the risk is in one of `from`. Race-free, since
+/// the guard is part of the UPDATE itself.
+async fn guarded_update(
+    txn: &DatabaseTransaction,
+    tenant: &Tenant,
+    id: &str,
+    from: &[RiskStatus],
+    action: &str,
+    update: sea_orm::UpdateMany<entity::Entity>,
+) -> Result<entity::Model, Error> {
+    let result = update
+        .col_expr(C::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(C::Id.eq(id))
+        .filter(C::Org.eq(&tenant.org))
+        .filter(C::Status.is_in(from.iter().copied()))
+        .exec(txn)
+        .await?;
+    let current = find(txn, tenant, id).await?;
+    if result.rows_affected == 0 {
+        let allowed: Vec<String> = from.iter().map(|s| s.to_value()).collect();
+        return Err(Error::Conflict(format!(
+            "cannot {action} a risk in status {}; allowed from {}",
+            current.status.to_value(),
+            allowed.join(", ")
+        )));
+    }
+    Ok(current)
+}
+
+/// Commits the change with its event, then wakes the outbox relay.
+async fn commit_with_event(
+    s: &AppState,
+    txn: DatabaseTransaction,
+    org: &str,
+    event_type: &str,
+    risk: &dto::Risk,
+) -> Result<(), Error> {
+    let payload = serde_json::to_value(risk).map_err(|e| Error::Internal(e.to_string()))?;
+    let event = EventEnvelope::new(event_type, org, Some(risk.id.clone()), payload);
+    s.outbox.enqueue(&txn, &event).await?;
+    txn.commit().await?;
+    s.outbox.wake();
+    Ok(())
+}
+
+async fn create(
+    s: &AppState,
+    editor: &Editor,
+    org: &OrgSettings,
+    input: CreateRiskInput,
+) -> Result<dto::Risk, Error> {
+    let ai_system_id = input.ai_system_id.map(|id| id.to_string());
+    let txn = s.db.begin().await?;
+    if let Some(id) = &ai_system_id {
+        ai_system::find(&txn, editor, id).await?;
+    }
+    let now = chrono::Utc::now();
+    let model = entity::ActiveModel {
+        id: Set(Uuid::now_v7().to_string()),
+        org: Set(editor.org.clone()),
+        ai_system_id: Set(ai_system_id),
+        title: Set(required("title", &input.title, NAME_MAX)?),
+        description: Set(required("description", &input.description, TEXT_MAX)?),
+        source: Set(optional("source", input.source.as_deref(), NAME_MAX)?),
+        owner: Set(optional("owner", input.owner.as_deref(), NAME_MAX)?),
+        status: Set(RiskStatus::Identified),
+        inherent_likelihood: Set(None),
+        inherent_impact: Set(None),
+        residual_likelihood: Set(None),
+        residual_impact: Set(None),
+        current_score: Set(None),
+        treatment: Set(None),
+        treatment_plan: Set(None),
+        control_ids: Set("[]".into()),
+        accepted_by: Set(None),
+        accepted_at: Set(None),
+        acceptance_expires_on: Set(None),
+        acceptance_rationale: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let risk = to_dto(model, org);
+    commit_with_event(s, txn, &editor.org, "risk.created", &risk).await?;
+    Ok(risk)
+}
+
+async fn assess(
+    s: &AppState,
+    editor: &Editor,
+    org: &OrgSettings,
+    id: &str,
+    input: AssessRiskInput,
+) -> Result<dto::Risk, Error> {
+    let likelihood = rating("likelihood", input.likelihood)?;
+    let impact = rating("impact", input.impact)?;
+    let residual = match (input.residual_likelihood, input.residual_impact) {
+        (None, None) => None,
+        (Some(l), Some(i)) => Some((
+            rating("residualLikelihood", l)?,
+            rating("residualImpact", i)?,
+        )),
+        _ => {
+            return Err(Error::bad_input(
+                "give both residualLikelihood and residualImpact, or neither",
+            ));
+        }
+    };
+    let notes = optional("notes", input.notes.as_deref(), TEXT_MAX)?;
+    let current = residual.map_or(likelihood * impact, |(l, i)| l * i);
+
+    let txn = s.db.begin().await?;
+    let existing = find(&txn, editor, id).await?;
+    // A first assessment moves IDENTIFIED to ASSESSED; a reassessment keeps the treatment decision.
+    let next_status = if existing.status == RiskStatus::Identified {
+        RiskStatus::Assessed
+    } else {
+        existing.status
+    };
+    let update = entity::Entity::update_many()
+        .col_expr(C::InherentLikelihood, Expr::value(likelihood))
+        .col_expr(C::InherentImpact, Expr::value(impact))
+        .col_expr(C::ResidualLikelihood, Expr::value(residual.map(|r| r.0)))
+        .col_expr(C::ResidualImpact, Expr::value(residual.map(|r| r.1)))
+        .col_expr(C::CurrentScore, Expr::value(current))
+        .col_expr(C::Status, Expr::value(next_status));
+    let from = [
+        RiskStatus::Identified,
+        RiskStatus::Assessed,
+        RiskStatus::Treated,
+        RiskStatus::Accepted,
+    ];
+    let model = guarded_update(&txn, editor, id, &from, "assess", update).await?;
+    assessment::ActiveModel {
+        id: Set(Uuid::now_v7().to_string()),
+        org: Set(editor.org.clone()),
+        risk_id: Set(model.id.clone()),
+        inherent_likelihood: Set(likelihood),
+        inherent_impact: Set(impact),
+        residual_likelihood: Set(residual.map(|r| r.0)),
+        residual_impact: Set(residual.map(|r| r.1)),
+        notes: Set(notes),
+        assessed_by: Set(editor.subject.clone()),
+        assessed_at: Set(chrono::Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let risk = to_dto(model, org);
+    commit_with_event(s, txn, &editor.org, "risk.assessed", &risk).await?;
+    Ok(risk)
+}
+
+async fn treat(
+    s: &AppState,
+    editor: &Editor,
+    org: &OrgSettings,
+    id: &str,
+    input: TreatRiskInput,
+) -> Result<dto::Risk, Error> {
+    let plan = optional("plan", input.plan.as_deref(), TEXT_MAX)?;
+    let control_ids: Vec<String> = input
+        .control_ids
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.to_string())
+        .collect();
+    if control_ids.iter().any(|c| c.trim().is_empty()) {
+        return Err(Error::bad_input("controlIds must not contain empty ids"));
+    }
+    let control_json =
+        serde_json::to_string(&control_ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let txn = s.db.begin().await?;
+    let update = entity::Entity::update_many()
+        .col_expr(C::Treatment, Expr::value(input.option))
+        .col_expr(C::TreatmentPlan, Expr::value(plan))
+        .col_expr(C::ControlIds, Expr::value(control_json))
+        .col_expr(C::Status, Expr::value(RiskStatus::Treated));
+    let model = guarded_update(
+        &txn,
+        editor,
+        id,
+        &[RiskStatus::Assessed, RiskStatus::Treated],
+        "treat",
+        update,
+    )
+    .await?;
+    let risk = to_dto(model, org);
+    commit_with_event(s, txn, &editor.org, "risk.treated", &risk).await?;
+    Ok(risk)
+}
+
+async fn accept(
+    s: &AppState,
+    approver: &RiskApprover,
+    org: &OrgSettings,
+    id: &str,
+    input: AcceptRiskInput,
+) -> Result<dto::Risk, Error> {
+    let rationale = required("rationale", &input.rationale, TEXT_MAX)?;
+    if input.expires_on <= chrono::Utc::now().date_naive() {
+        return Err(Error::bad_input("expiresOn must be a date in the future"));
+    }
+    let txn = s.db.begin().await?;
+    let update = entity::Entity::update_many()
+        .col_expr(C::AcceptedBy, Expr::value(approver.subject.clone()))
+        .col_expr(C::AcceptedAt, Expr::value(chrono::Utc::now()))
+        .col_expr(C::AcceptanceExpiresOn, Expr::value(input.expires_on))
+        .col_expr(C::AcceptanceRationale, Expr::value(rationale))
+        .col_expr(C::Status, Expr::value(RiskStatus::Accepted));
+    let model = guarded_update(
+        &txn,
+        approver,
+        id,
+        &[RiskStatus::Assessed, RiskStatus::Treated],
+        "accept",
+        update,
+    )
+    .await?;
+    let risk = to_dto(model, org);
+    commit_with_event(s, txn, &approver.org, "risk.accepted", &risk).await?;
+    Ok(risk)
+}
+
+async fn close(
+    s: &AppState,
+    editor: &Editor,
+    org: &OrgSettings,
+    id: &str,
+) -> Result<dto::Risk, Error> {
+    let txn = s.db.begin().await?;
+    let update = entity::Entity::update_many().col_expr(C::Status, Expr::value(RiskStatus::Closed));
+    let model = guarded_update(
+        &txn,
+        editor,
+        id,
+        &[RiskStatus::Treated, RiskStatus::Accepted],
+        "close",
+        update,
+    )
+    .await?;
+    let risk = to_dto(model, org);
+    commit_with_event(s, txn, &editor.org, "risk.closed", &risk).await?;
+    Ok(risk)
+}
+
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RiskQuery>,
+) -> Result<Json<Page<dto::Risk>>, Error> {
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    let mut base = entity::Entity::find().filter(C::Org.eq(&caller.org));
+    if let Some(ids) = &q.ids {
+        let rows = base.filter(C::Id.is_in(id_list(ids)?)).all(&s.db).await?;
+        let items = rows.into_iter().map(|m| to_dto(m, &org)).collect();
+        return Ok(Json(Page {
+            items,
+            has_next_page: false,
+            end_cursor: None,
+            total_count: None,
+        }));
+    }
+    let page = PageRequest::new(q.first, q.after.as_deref())?;
+    if let Some(system) = &q.ai_system_id {
+        base = base.filter(C::AiSystemId.eq(system.as_str()));
+    }
+    if let Some(status) = q.status {
+        base = base.filter(C::Status.eq(status));
+    }
+    if let Some(level) = q.min_level {
+        base = base.filter(C::CurrentScore.gte(org.matrix.min_score(level)));
+    }
+    if let Some(owner) = &q.owner {
+        base = base.filter(C::Owner.eq(owner.as_str()));
+    }
+    let total_count = if q.with_total {
+        Some(base.clone().count(&s.db).await?)
+    } else {
+        None
+    };
+    let mut query = base.order_by_desc(C::Id).limit(page.first + 1);
+    if let Some(after) = &page.after {
+        query = query.filter(C::Id.lt(after.as_str()));
+    }
+    let rows = query.all(&s.db).await?;
+    let page = Page::from_rows(rows, page.first, |r| r.id.clone());
+    Ok(Json(Page {
+        items: page.items.into_iter().map(|m| to_dto(m, &org)).collect(),
+        has_next_page: page.has_next_page,
+        end_cursor: page.end_cursor,
+        total_count,
+    }))
+}
+
+async fn get_one(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<dto::Risk>, Error> {
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok(Json(to_dto(
+        find(&s.db, &caller.tenant(), &id).await?,
+        &org,
+    )))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AssessmentQuery {
+    risk_ids: String,
+}
+
+/// Assessments of several risks at once, newest first per risk (the gateway's batch loader).
+async fn assessments_batch(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AssessmentQuery>,
+) -> Result<Json<Vec<dto::RiskAssessment>>, Error> {
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    let rows = assessment::Entity::find()
+        .filter(assessment::Column::Org.eq(&caller.org))
+        .filter(assessment::Column::RiskId.is_in(id_list(&q.risk_ids)?))
+        .order_by_desc(assessment::Column::Id)
+        .all(&s.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter().map(|m| assessment_dto(m, &org)).collect(),
+    ))
+}
+
+async fn assessments_of(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<dto::RiskAssessment>>, Error> {
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    find(&s.db, &caller.tenant(), &id).await?;
+    let rows = assessment::Entity::find()
+        .filter(assessment::Column::Org.eq(&caller.org))
+        .filter(assessment::Column::RiskId.eq(id))
+        .order_by_desc(assessment::Column::Id)
+        .all(&s.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter().map(|m| assessment_dto(m, &org)).collect(),
+    ))
+}
+
+async fn post_risk(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateRiskInput>,
+) -> Result<(StatusCode, Json<dto::Risk>), Error> {
+    let editor = caller.editor()?;
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(create(&s, &editor, &org, input).await?),
+    ))
+}
+
+async fn post_assessment(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AssessRiskInput>,
+) -> Result<Json<dto::Risk>, Error> {
+    let editor = caller.editor()?;
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok(Json(assess(&s, &editor, &org, &id, input).await?))
+}
+
+async fn post_treatment(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TreatRiskInput>,
+) -> Result<Json<dto::Risk>, Error> {
+    let editor = caller.editor()?;
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok(Json(treat(&s, &editor, &org, &id, input).await?))
+}
+
+async fn post_acceptance(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AcceptRiskInput>,
+) -> Result<Json<dto::Risk>, Error> {
+    let approver = caller.risk_approver()?;
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok(Json(accept(&s, &approver, &org, &id, input).await?))
+}
+
+async fn post_close(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<dto::Risk>, Error> {
+    let editor = caller.editor()?;
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    Ok(Json(close(&s, &editor, &org, &id).await?))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/risks", get(list).post(post_risk))
+        .route("/api/v1/risks/{id}", get(get_one))
+        .route(
+            "/api/v1/risks/{id}/assessments",
+            get(assessments_of).post(post_assessment),
+        )
+        .route("/api/v1/risks/{id}/treatment", post(post_treatment))
+        .route("/api/v1/risks/{id}/acceptance", post(post_acceptance))
+        .route("/api/v1/risks/{id}/close", post(post_close))
+        .route("/api/v1/risk-assessments", get(assessments_batch))
+}

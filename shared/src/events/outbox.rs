@@ -1,0 +1,154 @@
+//! Transactional outbox: a service writes its event in the same transaction as the change;
+//! a relay publishes pending events in order and marks them sent. If the broker is down the
+//! events wait in the table and the relay catches up, so none is lost.
+
+use super::{EventBus, EventEnvelope};
+use crate::error::Error;
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Rows published per round trip of the relay.
+const BATCH: u64 = 100;
+
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub event_type: String,
+        /// The whole envelope as JSON.
+        pub body: String,
+        pub created_at: DateTimeUtc,
+        pub published_at: Option<DateTimeUtc>,
+        pub attempts: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Writes events into the outbox and wakes the relay once the transaction commits.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Adds the event to the caller's transaction: it is published only if that commits.
+    pub async fn enqueue<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        event: &EventEnvelope,
+    ) -> Result<(), Error> {
+        let body = serde_json::to_string(event).map_err(|e| Error::Internal(e.to_string()))?;
+        entity::ActiveModel {
+            id: Set(event.id.to_string()),
+            event_type: Set(event.event_type.clone()),
+            body: Set(body),
+            created_at: Set(event.occurred_at),
+            published_at: Set(None),
+            attempts: Set(0),
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// Tells the relay there is something to publish (call after commit).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Publishes pending events until `shutdown`, retrying with backoff while the bus is down.
+    pub fn spawn_relay(
+        &self,
+        service: &'static str,
+        db: DatabaseConnection,
+        bus: Arc<dyn EventBus>,
+        shutdown: CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
+        let wake = self.wake.clone();
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                let idle = match relay_once(&db, bus.as_ref()).await {
+                    Ok(n) => {
+                        backoff = Duration::from_millis(100);
+                        if n == BATCH as usize {
+                            Duration::ZERO
+                        } else {
+                            Duration::from_millis(500)
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(service, error = %e, "outbox relay could not publish; will retry");
+                        backoff = (backoff * 2).min(Duration::from_secs(5));
+                        backoff
+                    }
+                };
+                if let Ok(n) = backlog(&db).await {
+                    metrics::gauge!("aims_outbox_backlog", "service" => service).set(n as f64);
+                }
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(idle) => {}
+                }
+            }
+        })
+    }
+}
+
+/// Publishes one batch in order; stops at the first failure so order is kept.
+pub async fn relay_once(db: &DatabaseConnection, bus: &dyn EventBus) -> Result<usize, Error> {
+    let pending = entity::Entity::find()
+        .filter(entity::Column::PublishedAt.is_null())
+        .order_by_asc(entity::Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut published = 0;
+    for row in pending {
+        let event: EventEnvelope = match serde_json::from_str(&row.body) {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(Error::Internal(format!(
+                    "outbox row {} is unreadable: {e}",
+                    row.id
+                )));
+            }
+        };
+        let attempts = row.attempts;
+        let mut active: entity::ActiveModel = row.into();
+        match bus.publish(&event).await {
+            Ok(()) => {
+                active.published_at = Set(Some(chrono::Utc::now()));
+                active.update(db).await?;
+                published += 1;
+            }
+            Err(e) => {
+                active.attempts = Set(attempts + 1);
+                active.update(db).await.ok();
+                return Err(Error::Unavailable(e.to_string()));
+            }
+        }
+    }
+    Ok(published)
+}
+
+/// Events written but not yet published.
+pub async fn backlog(db: &DatabaseConnection) -> Result<u64, Error> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::PublishedAt.is_null())
+        .count(db)
+        .await?)
+}
