@@ -1,1 +1,11 @@
-fn main() {}
+//! `aims-gateway`: the public API as its own process. Services with an `AIMS_*_URL` are called
+//! over HTTP; the others run inside this process.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    aims_shared::platform::run_service(aims_gateway::SERVICE, |p| {
+        Box::pin(async move { aims_gateway::start(&p).await })
+    })
+    .await?;
+    Ok(())
+}

@@ -205,9 +205,8 @@ impl Verifier {
                 algorithm: Algorithm::HS256,
             }
         } else if let Some(path) = &jwt.public_key_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::Internal(format!("AIMS_JWT_PUBLIC_KEY_FILE {}: {e}", path.display()))
-            })?;
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::Internal(format!("AIMS_JWT_PUBLIC_KEY_FILE {}: {e}", path.display())))?;
             if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
                 KeySource::Static {
                     key,
@@ -275,9 +274,7 @@ impl Verifier {
             use jsonwebtoken::errors::ErrorKind;
             match e.kind() {
                 ErrorKind::ExpiredSignature => Error::Unauthenticated("token expired".into()),
-                ErrorKind::ImmatureSignature => {
-                    Error::Unauthenticated("token not yet valid".into())
-                }
+                ErrorKind::ImmatureSignature => Error::Unauthenticated("token not yet valid".into()),
                 ErrorKind::InvalidAudience => invalid("wrong audience"),
                 ErrorKind::InvalidIssuer => invalid("wrong issuer"),
                 ErrorKind::InvalidSignature => invalid("bad signature"),
@@ -309,9 +306,7 @@ async fn jwks_key(
         return Ok(found.clone());
     }
     let mut guard = cache.write().await;
-    let stale = guard
-        .fetched_at
-        .is_none_or(|t| t.elapsed() >= JWKS_MIN_REFRESH);
+    let stale = guard.fetched_at.is_none_or(|t| t.elapsed() >= JWKS_MIN_REFRESH);
     if stale {
         let set: JwkSet = http
             .get(url)
@@ -324,17 +319,12 @@ async fn jwks_key(
             .map_err(|e| Error::Unavailable(format!("identity provider keys unreadable: {e}")))?;
         guard.keys.clear();
         for jwk in &set.keys {
-            let (Some(id), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk))
-            else {
+            let (Some(id), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else {
                 continue;
             };
             let algorithm = match (jwk.common.key_algorithm, &jwk.algorithm) {
-                (Some(KeyAlgorithm::RS256), _) | (None, AlgorithmParameters::RSA(_)) => {
-                    Algorithm::RS256
-                }
-                (Some(KeyAlgorithm::ES256), _) | (None, AlgorithmParameters::EllipticCurve(_)) => {
-                    Algorithm::ES256
-                }
+                (Some(KeyAlgorithm::RS256), _) | (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+                (Some(KeyAlgorithm::ES256), _) | (None, AlgorithmParameters::EllipticCurve(_)) => Algorithm::ES256,
                 _ => continue,
             };
             guard.keys.insert(id, (key, algorithm));
@@ -395,10 +385,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
-        let verifier =
-            parts.extensions.get::<Verifier>().cloned().ok_or_else(|| {
-                Error::Internal("no token verifier installed on this router".into())
-            })?;
+        let verifier = parts
+            .extensions
+            .get::<Verifier>()
+            .cloned()
+            .ok_or_else(|| Error::Internal("no token verifier installed on this router".into()))?;
         let token = bearer_token(&parts.headers)?;
         verifier.verify(token).await
     }
@@ -412,10 +403,7 @@ pub fn bearer_token(headers: &http::HeaderMap) -> Result<&str, Error> {
     value
         .to_str()
         .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Error::Unauthenticated("expected Authorization: Bearer <token>".into()))
@@ -455,33 +443,18 @@ mod tests {
         let v = verifier("s3cret", None);
         let ok = issue_token("s3cret", &claims(3600)).unwrap();
         let caller = v.verify(&ok).await.unwrap();
-        assert_eq!(
-            (caller.subject.as_str(), caller.org.as_str()),
-            ("alice", "acme")
-        );
-        assert!(
-            !format!("{caller:?}").contains(&ok),
-            "Debug must not print the token"
-        );
+        assert_eq!((caller.subject.as_str(), caller.org.as_str()), ("alice", "acme"));
+        assert!(!format!("{caller:?}").contains(&ok), "Debug must not print the token");
 
         let expired = issue_token("s3cret", &claims(-3600)).unwrap();
-        assert_eq!(
-            v.verify(&expired).await.unwrap_err().code(),
-            "UNAUTHENTICATED"
-        );
+        assert_eq!(v.verify(&expired).await.unwrap_err().code(), "UNAUTHENTICATED");
         let wrong_key = issue_token("other", &claims(3600)).unwrap();
-        assert_eq!(
-            v.verify(&wrong_key).await.unwrap_err().code(),
-            "UNAUTHENTICATED"
-        );
+        assert_eq!(v.verify(&wrong_key).await.unwrap_err().code(), "UNAUTHENTICATED");
 
         let mut early = claims(3600);
         early.nbf = Some(early.exp - 60);
         let early = issue_token("s3cret", &early).unwrap();
-        assert_eq!(
-            v.verify(&early).await.unwrap_err().code(),
-            "UNAUTHENTICATED"
-        );
+        assert_eq!(v.verify(&early).await.unwrap_err().code(), "UNAUTHENTICATED");
     }
 
     #[tokio::test]
@@ -490,11 +463,7 @@ mod tests {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let v = verifier("s3cret", Some("aims"));
         let body = serde_json::to_vec(&claims(3600)).unwrap();
-        let none = format!(
-            "{}.{}.",
-            b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
-            b64.encode(body)
-        );
+        let none = format!("{}.{}.", b64.encode(br#"{"alg":"none","typ":"JWT"}"#), b64.encode(body));
         assert_eq!(v.verify(&none).await.unwrap_err().code(), "UNAUTHENTICATED");
 
         let mut c = claims(3600);

@@ -70,18 +70,11 @@ impl Config {
         Ok(Self {
             bind: env.parse("AIMS_BIND", "127.0.0.1:8080")?,
             data_dir: PathBuf::from(env.text("AIMS_DATA_DIR").unwrap_or_else(|| "./data".into())),
-            database_url: env.url(
-                "AIMS_DATABASE_URL",
-                &["sqlite:", "postgres://", "postgresql://"],
-            )?,
+            database_url: env.url("AIMS_DATABASE_URL", &["sqlite:", "postgres://", "postgresql://"])?,
             db_pool_size: env.parse("AIMS_DB_POOL_SIZE", "10")?,
-            db_acquire_timeout: Duration::from_millis(
-                env.parse("AIMS_DB_ACQUIRE_TIMEOUT_MS", "3000")?,
-            ),
+            db_acquire_timeout: Duration::from_millis(env.parse("AIMS_DB_ACQUIRE_TIMEOUT_MS", "3000")?),
             amqp_url: env.url("AIMS_AMQP_URL", &["amqp://", "amqps://"])?,
-            amqp_prefix: env
-                .text("AIMS_AMQP_PREFIX")
-                .unwrap_or_else(|| "aims".into()),
+            amqp_prefix: env.text("AIMS_AMQP_PREFIX").unwrap_or_else(|| "aims".into()),
             event_max_retries: env.parse("AIMS_EVENT_MAX_RETRIES", "5")?,
             jwt: JwtConfig {
                 secret: env.text("AIMS_JWT_SECRET"),
@@ -137,10 +130,7 @@ struct Vars<'a>(&'a HashMap<String, String>);
 
 impl Vars<'_> {
     fn text(&self, var: &str) -> Option<String> {
-        self.0
-            .get(var)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        self.0.get(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
     fn error(&self, var: &str, value: &str, reason: impl Into<String>) -> ConfigError {
@@ -173,11 +163,7 @@ impl Vars<'_> {
             Some(v) => {
                 // Never echo credentials embedded in a URL.
                 let shown = v.split('@').next_back().unwrap_or_default().to_owned();
-                Err(self.error(
-                    var,
-                    &shown,
-                    format!("expected a URL starting with one of {schemes:?}"),
-                ))
+                Err(self.error(var, &shown, format!("expected a URL starting with one of {schemes:?}")))
             }
         }
     }
@@ -188,20 +174,14 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn defaults_work_on_a_fresh_machine() {
         let c = Config::from_vars(&HashMap::new()).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            c.database_url_for("risk"),
-            "sqlite://./data/risk.db?mode=rwc"
-        );
+        assert_eq!(c.database_url_for("risk"), "sqlite://./data/risk.db?mode=rwc");
         assert!(c.amqp_url.is_none());
         assert_eq!(c.amqp_prefix, "aims");
     }
@@ -210,13 +190,9 @@ mod tests {
     fn a_bad_value_names_the_variable() {
         let e = Config::from_vars(&vars(&[("AIMS_BIND", "nonsense")])).unwrap_err();
         assert_eq!(e.var, "AIMS_BIND");
-        let e =
-            Config::from_vars(&vars(&[("AIMS_DATABASE_URL", "mysql://u:pw@h/db")])).unwrap_err();
+        let e = Config::from_vars(&vars(&[("AIMS_DATABASE_URL", "mysql://u:pw@h/db")])).unwrap_err();
         assert_eq!(e.var, "AIMS_DATABASE_URL");
-        assert!(
-            !e.to_string().contains("pw"),
-            "credentials must not be echoed: {e}"
-        );
+        assert!(!e.to_string().contains("pw"), "credentials must not be echoed: {e}");
         let e = Config::from_vars(&vars(&[("AIMS_LOG_FORMAT", "xml")])).unwrap_err();
         assert!(e.to_string().contains("AIMS_LOG_FORMAT"));
     }

@@ -4,9 +4,7 @@
 
 use crate::config::Config;
 use crate::error::Error;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
 
 fn options(url: &str, config: &Config, schema: &str) -> ConnectOptions {
@@ -29,16 +27,13 @@ pub async fn connect_and_migrate<M: MigratorTrait>(
     service: &str,
 ) -> Result<DatabaseConnection, Error> {
     let url = config.database_url_for(service);
-    let unavailable =
-        |e: sea_orm::DbErr| Error::Unavailable(format!("database for {service}: {e}"));
-    if let Some(path) = url
+    let unavailable = |e: sea_orm::DbErr| Error::Unavailable(format!("database for {service}: {e}"));
+    let sqlite_dir = url
         .strip_prefix("sqlite://")
         .and_then(|p| p.split('?').next())
-    {
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
-        }
+        .and_then(|p| std::path::Path::new(p).parent());
+    if let Some(dir) = sqlite_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
     }
     if url.starts_with("sqlite:") {
         let db = Database::connect(options(&url, config, service))

@@ -103,8 +103,7 @@ impl async_graphql::ErrorExtensions for Error {
         if let Error::Internal(detail) = self {
             tracing::error!(%detail, "internal error");
         }
-        async_graphql::Error::new(self.to_string())
-            .extend_with(|_, ext| ext.set("code", self.code()))
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| ext.set("code", self.code()))
     }
 }
 

@@ -10,11 +10,15 @@ use axum::{Extension, Json, Router};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// What `/readyz` checks: the service's database (if it has one) and the event bus.
+/// A named extra readiness probe (the gateway checks the services it calls).
+pub type ReadyCheck = Arc<dyn Fn() -> futures::future::BoxFuture<'static, bool> + Send + Sync>;
+
+/// What `/readyz` checks: the service's database (if it has one), the event bus and any extra probes.
 #[derive(Clone)]
 pub struct Readiness {
     pub db: Option<DatabaseConnection>,
     pub bus: Arc<dyn EventBus>,
+    pub checks: Vec<(&'static str, ReadyCheck)>,
 }
 
 impl Readiness {
@@ -24,7 +28,14 @@ impl Readiness {
             None => true,
         };
         let bus = self.bus.is_ready().await;
-        (db && bus, serde_json::json!({ "database": db, "bus": bus }))
+        let mut detail = serde_json::json!({ "database": db, "bus": bus });
+        let mut ready = db && bus;
+        for (name, check) in &self.checks {
+            let ok = check().await;
+            ready &= ok;
+            detail[*name] = ok.into();
+        }
+        (ready, detail)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod http;
 pub mod pagination;
 pub mod platform;
 pub mod telemetry;
+pub mod types;
 
 pub use auth::{Admin, Caller, Editor, RiskApprover, Role, Tenant};
 pub use config::Config;

@@ -21,13 +21,11 @@ tokio::task_local! {
 /// Installs the global subscriber once; later calls (tests, `aims serve`) are no-ops.
 pub fn init(format: LogFormat) {
     use tracing_subscriber::{EnvFilter, fmt, prelude::*};
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,lapin=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,lapin=warn"));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
-        LogFormat::Json => registry
-            .with(fmt::layer().json().with_current_span(true))
-            .try_init(),
+        LogFormat::Json => registry.with(fmt::layer().json().with_current_span(true)).try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),
     };
 }
@@ -42,9 +40,7 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new()
-            .set_buckets(&[
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ])
+            .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
             .expect("static buckets are valid");
         match builder.install_recorder() {
             Ok(handle) => handle,
@@ -87,8 +83,7 @@ pub async fn observe(service: &'static str, mut req: Request, next: Next) -> Res
             ("status", status.to_string()),
         ];
         metrics::counter!("aims_http_requests_total", &labels).increment(1);
-        metrics::histogram!("aims_http_request_duration_seconds", &labels[..3])
-            .record(started.elapsed().as_secs_f64());
+        metrics::histogram!("aims_http_request_duration_seconds", &labels[..3]).record(started.elapsed().as_secs_f64());
     }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, v);

@@ -8,14 +8,13 @@
 mod proxy;
 
 use aims_shared::events::{
-    AmqpBus, AmqpConfig, BusError, EventBus, EventEnvelope, EventHandler, HandlerError,
-    Subscription,
+    AmqpBus, AmqpConfig, BusError, EventBus, EventEnvelope, EventHandler, HandlerError, Subscription,
 };
 use anyhow::{Context, bail, ensure};
 use async_trait::async_trait;
 use lapin::options::{
-    BasicGetOptions, BasicPublishOptions, ExchangeDeleteOptions, QueueBindOptions,
-    QueueDeclareOptions, QueueDeleteOptions,
+    BasicGetOptions, BasicPublishOptions, ExchangeDeleteOptions, QueueBindOptions, QueueDeclareOptions,
+    QueueDeleteOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::uri::AMQPUri;
@@ -32,8 +31,7 @@ use tokio_util::sync::CancellationToken;
 const WAIT: Duration = Duration::from_secs(15);
 
 fn broker_url() -> String {
-    std::env::var("AIMS_TEST_AMQP_URL")
-        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("AIMS_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// A direct connection for setup and cleanup, or `None` (test skipped) when there is no broker.
@@ -67,8 +65,8 @@ struct Scope {
 impl Scope {
     async fn new(consumers: &[&'static str]) -> Option<Scope> {
         // Bus logs show up for failing tests (or with --nocapture); RUST_LOG overrides the level.
-        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| "aims_shared=info".into());
+        let filter =
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "aims_shared=info".into());
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_test_writer()
@@ -169,12 +167,7 @@ fn subscription(consumer: &str, keys: &[&str], handler: Arc<Recorder>) -> Subscr
 }
 
 fn event(event_type: &str) -> EventEnvelope {
-    let mut event = EventEnvelope::new(
-        event_type,
-        "org-1",
-        Some("s-1".into()),
-        serde_json::json!({"n": 1}),
-    );
+    let mut event = EventEnvelope::new(event_type, "org-1", Some("s-1".into()), serde_json::json!({"n": 1}));
     event.request_id = Some("req-42".into());
     event
 }
@@ -218,11 +211,7 @@ async fn publish_reaches_matching_subscriber_with_full_envelope() {
             // A raw queue on the same exchange, to look at the message as it travels.
             let tap = admin.create_channel().await?;
             let tapped = tap
-                .queue_declare(
-                    "".into(),
-                    QueueDeclareOptions::exclusive(),
-                    FieldTable::default(),
-                )
+                .queue_declare("".into(), QueueDeclareOptions::exclusive(), FieldTable::default())
                 .await?;
             let exchange = format!("{prefix}.events");
             tap.queue_bind(
@@ -280,10 +269,7 @@ async fn failing_events_are_retried_then_dead_lettered() {
         return;
     };
     let max_retries = 2;
-    let bus = AmqpBus::start(
-        scope.config(broker_url(), 4, max_retries),
-        scope.shutdown.clone(),
-    );
+    let bus = AmqpBus::start(scope.config(broker_url(), 4, max_retries), scope.shutdown.clone());
     scope
         .run(async {
             ready(&bus).await?;
@@ -367,10 +353,7 @@ fn via_proxy(url: &str, proxy: SocketAddr) -> anyhow::Result<String> {
         uri.vhost.clone()
     };
     let user = &uri.authority.userinfo;
-    Ok(format!(
-        "amqp://{}:{}@{proxy}/{vhost}",
-        user.username, user.password
-    ))
+    Ok(format!("amqp://{}:{}@{proxy}/{vhost}", user.username, user.password))
 }
 
 fn upstream(url: &str) -> anyhow::Result<SocketAddr> {
@@ -423,11 +406,13 @@ async fn bus_recovers_after_the_broker_connection_is_cut() {
                 }
                 sleep(Duration::from_millis(50)).await;
             }
-            eventually(WAIT, "bus reports not ready", || async {
-                !bus.is_ready().await
+            eventually(WAIT, "bus reports not ready", || async { !bus.is_ready().await }).await?;
+
+            // A few refused attempts: the supervisor is backing off, not giving up.
+            eventually(WAIT, "bus tries to reconnect while cut off", || async {
+                proxy.refused() >= 3
             })
             .await?;
-
             proxy.restore();
             let after = event("risk.updated");
             eventually(WAIT, "publish works again", || async {

@@ -1,6 +1,6 @@
 //! AI systems: what the AIMS covers. Each carries the highest level among its open risks.
 
-use crate::dto::{self, CreateAiSystemInput, PageQuery, UpdateAiSystemInput};
+use crate::dto::{self, CreateAiSystemInput, LifecycleStage, PageQuery, UpdateAiSystemInput};
 use crate::organization::OrgSettings;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, required};
 use crate::{AppState, risk};
@@ -72,11 +72,7 @@ async fn with_levels(
 }
 
 /// One AI system of the tenant; another tenant's id is simply not found.
-pub async fn find(
-    db: &impl ConnectionTrait,
-    tenant: &Tenant,
-    id: &str,
-) -> Result<entity::Model, Error> {
+pub async fn find(db: &impl ConnectionTrait, tenant: &Tenant, id: &str) -> Result<entity::Model, Error> {
     entity::Entity::find_by_id(id.to_owned())
         .filter(entity::Column::Org.eq(&tenant.org))
         .one(db)
@@ -84,11 +80,7 @@ pub async fn find(
         .ok_or_else(|| Error::not_found("AI system"))
 }
 
-async fn create(
-    s: &AppState,
-    editor: &Editor,
-    input: CreateAiSystemInput,
-) -> Result<entity::Model, Error> {
+async fn create(s: &AppState, editor: &Editor, input: CreateAiSystemInput) -> Result<entity::Model, Error> {
     let now = chrono::Utc::now();
     let row = entity::ActiveModel {
         id: Set(Uuid::now_v7().to_string()),
@@ -96,7 +88,7 @@ async fn create(
         name: Set(required("name", &input.name, NAME_MAX)?),
         purpose: Set(required("purpose", &input.purpose, TEXT_MAX)?),
         role: Set(input.role),
-        lifecycle_stage: Set(input.lifecycle_stage),
+        lifecycle_stage: Set(input.lifecycle_stage.unwrap_or(LifecycleStage::Design)),
         owner: Set(optional("owner", input.owner.as_deref(), NAME_MAX)?),
         created_at: Set(now),
         updated_at: Set(now),
@@ -115,12 +107,7 @@ async fn create(
     Ok(model)
 }
 
-async fn update(
-    s: &AppState,
-    editor: &Editor,
-    id: &str,
-    input: UpdateAiSystemInput,
-) -> Result<entity::Model, Error> {
+async fn update(s: &AppState, editor: &Editor, id: &str, input: UpdateAiSystemInput) -> Result<entity::Model, Error> {
     let txn = s.db.begin().await?;
     let mut active = find(&txn, editor, id).await?.into_active_model();
     if let Some(name) = &input.name {
@@ -164,10 +151,7 @@ async fn list(
     let org = s.orgs.resolve(&s.db, &caller).await?;
     let base = entity::Entity::find().filter(entity::Column::Org.eq(&caller.org));
     if let Some(ids) = &q.ids {
-        let rows = base
-            .filter(entity::Column::Id.is_in(id_list(ids)?))
-            .all(&s.db)
-            .await?;
+        let rows = base.filter(entity::Column::Id.is_in(id_list(ids)?)).all(&s.db).await?;
         let items = with_levels(&s.db, &org, rows).await?;
         return Ok(Json(Page {
             items,

@@ -1,8 +1,9 @@
 //! The risk service's public types: what its REST API takes and returns, and what the
 //! gateway deserializes. Enums and inputs double as GraphQL types so both APIs agree.
 
-use async_graphql::{Enum, InputObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use aims_shared::types::Date;
+use async_graphql::{Enum, InputObject, SimpleObject};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
@@ -48,9 +49,7 @@ string_enum!(
     ImpactSubject { Individuals = "INDIVIDUALS", Groups = "GROUPS", Society = "SOCIETY" }
 );
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Enum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Enum)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum RiskLevel {
@@ -133,7 +132,7 @@ impl RiskMatrix {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskScore {
     pub likelihood: i32,
@@ -157,12 +156,12 @@ pub struct AiSystem {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskAcceptance {
     pub approved_by: String,
     pub approved_at: DateTime<Utc>,
-    pub expires_on: NaiveDate,
+    pub expires_on: Date,
     pub rationale: String,
 }
 
@@ -211,11 +210,7 @@ pub struct ImpactAssessment {
     pub mitigations: Option<String>,
     pub assessed_by: String,
     pub assessed_at: DateTime<Utc>,
-    pub review_due_on: Option<NaiveDate>,
-}
-
-fn default_stage() -> LifecycleStage {
-    LifecycleStage::Design
+    pub review_due_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, InputObject)]
@@ -224,9 +219,9 @@ pub struct CreateAiSystemInput {
     pub name: String,
     pub purpose: String,
     pub role: AiRole,
-    #[serde(default = "default_stage")]
-    #[graphql(default_with = "LifecycleStage::Design")]
-    pub lifecycle_stage: LifecycleStage,
+    /// DESIGN when not given.
+    #[graphql(default_with = "Some(LifecycleStage::Design)")]
+    pub lifecycle_stage: Option<LifecycleStage>,
     pub owner: Option<String>,
 }
 
@@ -273,7 +268,7 @@ pub struct TreatRiskInput {
 #[derive(Debug, Clone, Serialize, Deserialize, InputObject)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AcceptRiskInput {
-    pub expires_on: NaiveDate,
+    pub expires_on: Date,
     pub rationale: String,
 }
 
@@ -288,7 +283,7 @@ pub struct CreateImpactAssessmentInput {
     pub severity: i32,
     pub likelihood: i32,
     pub mitigations: Option<String>,
-    pub review_due_on: Option<NaiveDate>,
+    pub review_due_on: Option<Date>,
 }
 
 /// Query parameters of `GET /api/v1/risks`.

@@ -54,7 +54,7 @@ fn to_dto(m: entity::Model) -> dto::ImpactAssessment {
         mitigations: m.mitigations,
         assessed_by: m.assessed_by,
         assessed_at: m.assessed_at,
-        review_due_on: m.review_due_on,
+        review_due_on: m.review_due_on.map(Into::into),
     }
 }
 
@@ -74,14 +74,10 @@ async fn post(
         description: Set(required("description", &input.description, TEXT_MAX)?),
         severity: Set(rating("severity", input.severity)?),
         likelihood: Set(rating("likelihood", input.likelihood)?),
-        mitigations: Set(optional(
-            "mitigations",
-            input.mitigations.as_deref(),
-            TEXT_MAX,
-        )?),
+        mitigations: Set(optional("mitigations", input.mitigations.as_deref(), TEXT_MAX)?),
         assessed_by: Set(editor.subject.clone()),
         assessed_at: Set(chrono::Utc::now()),
-        review_due_on: Set(input.review_due_on),
+        review_due_on: Set(input.review_due_on.map(|d| d.0)),
     };
     let txn = s.db.begin().await?;
     ai_system::find(&txn, &editor, &input.ai_system_id).await?;

@@ -38,15 +38,9 @@ pub fn router(state: AppState) -> Router {
 /// Connects and migrates the database, starts the outbox relay and returns the full router
 /// with health, readiness and metrics. `aims serve` and `aims-risk` both call this.
 pub async fn start(platform: &Platform) -> Result<Router, Error> {
-    let db = aims_shared::db::connect_and_migrate::<migration::Migrator>(&platform.config, SERVICE)
-        .await?;
+    let db = aims_shared::db::connect_and_migrate::<migration::Migrator>(&platform.config, SERVICE).await?;
     let outbox = Outbox::default();
-    outbox.spawn_relay(
-        SERVICE,
-        db.clone(),
-        platform.bus.clone(),
-        platform.shutdown.clone(),
-    );
+    outbox.spawn_relay(SERVICE, db.clone(), platform.bus.clone(), platform.shutdown.clone());
     let state = AppState {
         db: db.clone(),
         outbox,
@@ -55,6 +49,7 @@ pub async fn start(platform: &Platform) -> Result<Router, Error> {
     let readiness = Readiness {
         db: Some(db),
         bus: platform.bus.clone(),
+        checks: Vec::new(),
     };
     Ok(service_router(
         SERVICE,

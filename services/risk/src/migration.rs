@@ -32,19 +32,13 @@ fn id() -> ColumnDef {
         .to_owned()
 }
 fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .text()
-        .not_null()
-        .to_owned()
+    ColumnDef::new(Alias::new(name)).text().not_null().to_owned()
 }
 fn text_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).text().null().to_owned()
 }
 fn int(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .integer()
-        .not_null()
-        .to_owned()
+    ColumnDef::new(Alias::new(name)).integer().not_null().to_owned()
 }
 fn int_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).integer().null().to_owned()
@@ -74,12 +68,7 @@ impl MigrationTrait for CreateRiskRegister {
             Table::create()
                 .table(Alias::new("organizations"))
                 .if_not_exists()
-                .col(
-                    ColumnDef::new(Alias::new("key"))
-                        .string()
-                        .not_null()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(Alias::new("key")).string().not_null().primary_key())
                 .col(text("name"))
                 .col(text("risk_matrix"))
                 .col(instant("created_at"))
@@ -130,37 +119,20 @@ impl MigrationTrait for CreateRiskRegister {
                         .timestamp_with_time_zone()
                         .null(),
                 )
-                .col(
-                    ColumnDef::new(Alias::new("acceptance_expires_on"))
-                        .date()
-                        .null(),
-                )
+                .col(ColumnDef::new(Alias::new("acceptance_expires_on")).date().null())
                 .col(text_null("acceptance_rationale"))
                 .col(instant("created_at"))
                 .col(instant("updated_at"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("risks", "risks_org_id", &["org", "id"]))
+        m.create_index(index("risks", "risks_org_id", &["org", "id"])).await?;
+        m.create_index(index("risks", "risks_org_system_id", &["org", "ai_system_id", "id"]))
             .await?;
-        m.create_index(index(
-            "risks",
-            "risks_org_system_id",
-            &["org", "ai_system_id", "id"],
-        ))
-        .await?;
-        m.create_index(index(
-            "risks",
-            "risks_org_status_id",
-            &["org", "status", "id"],
-        ))
-        .await?;
-        m.create_index(index(
-            "risks",
-            "risks_org_score_id",
-            &["org", "current_score", "id"],
-        ))
-        .await?;
+        m.create_index(index("risks", "risks_org_status_id", &["org", "status", "id"]))
+            .await?;
+        m.create_index(index("risks", "risks_org_score_id", &["org", "current_score", "id"]))
+            .await?;
         m.create_table(
             Table::create()
                 .table(Alias::new("risk_assessments"))

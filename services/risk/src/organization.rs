@@ -48,8 +48,8 @@ pub struct OrgSettings {
 }
 
 fn settings(m: entity::Model) -> Result<OrgSettings, Error> {
-    let matrix = serde_json::from_str(&m.risk_matrix)
-        .map_err(|e| Error::Internal(format!("risk matrix of {}: {e}", m.key)))?;
+    let matrix =
+        serde_json::from_str(&m.risk_matrix).map_err(|e| Error::Internal(format!("risk matrix of {}: {e}", m.key)))?;
     Ok(OrgSettings {
         organization: Organization {
             id: m.key,
@@ -60,22 +60,21 @@ fn settings(m: entity::Model) -> Result<OrgSettings, Error> {
     })
 }
 
+/// Settings with the instant they were read.
+type Cached = (Instant, Arc<OrgSettings>);
+
 #[derive(Clone, Default)]
 pub struct OrgDirectory {
-    cache: Arc<RwLock<HashMap<String, (Instant, Arc<OrgSettings>)>>>,
+    cache: Arc<RwLock<HashMap<String, Cached>>>,
 }
 
 impl OrgDirectory {
     /// The caller's organization, provisioned on first use.
-    pub async fn resolve(
-        &self,
-        db: &DatabaseConnection,
-        caller: &Caller,
-    ) -> Result<Arc<OrgSettings>, Error> {
-        if let Some((at, s)) = self.cache.read().await.get(&caller.org) {
-            if at.elapsed() < CACHE_TTL {
-                return Ok(s.clone());
-            }
+    pub async fn resolve(&self, db: &DatabaseConnection, caller: &Caller) -> Result<Arc<OrgSettings>, Error> {
+        if let Some((at, s)) = self.cache.read().await.get(&caller.org)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(s.clone());
         }
         let name = caller
             .org_name
@@ -89,11 +88,7 @@ impl OrgDirectory {
             created_at: Set(chrono::Utc::now()),
         };
         entity::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(entity::Column::Key)
-                    .do_nothing()
-                    .to_owned(),
-            )
+            .on_conflict(OnConflict::column(entity::Column::Key).do_nothing().to_owned())
             .do_nothing()
             .exec(db)
             .await?;
@@ -114,13 +109,8 @@ impl OrgDirectory {
     }
 }
 
-async fn get_organization(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Organization>, Error> {
-    Ok(Json(
-        s.orgs.resolve(&s.db, &caller).await?.organization.clone(),
-    ))
+async fn get_organization(State(s): State<AppState>, caller: Caller) -> Result<Json<Organization>, Error> {
+    Ok(Json(s.orgs.resolve(&s.db, &caller).await?.organization.clone()))
 }
 
 async fn get_matrix(State(s): State<AppState>, caller: Caller) -> Result<Json<RiskMatrix>, Error> {
@@ -142,8 +132,7 @@ async fn put_matrix(
         .await?
         .ok_or_else(|| Error::not_found("organization"))?;
     let mut active = model.into_active_model();
-    active.risk_matrix =
-        Set(serde_json::to_string(&matrix).map_err(|e| Error::Internal(e.to_string()))?);
+    active.risk_matrix = Set(serde_json::to_string(&matrix).map_err(|e| Error::Internal(e.to_string()))?);
     active.update(&s.db).await?;
     s.orgs.forget(&admin.org).await;
     Ok(Json(matrix))
@@ -152,8 +141,5 @@ async fn put_matrix(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/organization", get(get_organization))
-        .route(
-            "/api/v1/settings/risk-matrix",
-            get(get_matrix).put(put_matrix),
-        )
+        .route("/api/v1/settings/risk-matrix", get(get_matrix).put(put_matrix))
 }

@@ -2,9 +2,7 @@
 //! first), treatment, acceptance and closure. Status moves IDENTIFIED -> ASSESSED ->
 //! TREATED or ACCEPTED -> CLOSED; any other move is a CONFLICT and changes nothing.
 
-use crate::dto::{
-    self, AcceptRiskInput, AssessRiskInput, CreateRiskInput, RiskQuery, RiskStatus, TreatRiskInput,
-};
+use crate::dto::{self, AcceptRiskInput, AssessRiskInput, CreateRiskInput, RiskQuery, RiskStatus, TreatRiskInput};
 use crate::organization::OrgSettings;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, rating, required};
 use crate::{AppState, ai_system};
@@ -18,9 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveEnum, ActiveValue::Set, DatabaseTransaction, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveEnum, ActiveValue::Set, DatabaseTransaction, QueryOrder, QuerySelect, TransactionTrait};
 use std::collections::HashMap;
 
 pub mod entity {
@@ -98,14 +94,12 @@ pub fn to_dto(m: entity::Model, org: &OrgSettings) -> dto::Risk {
         m.acceptance_expires_on,
         m.acceptance_rationale,
     ) {
-        (Some(approved_by), Some(approved_at), Some(expires_on), Some(rationale)) => {
-            Some(dto::RiskAcceptance {
-                approved_by,
-                approved_at,
-                expires_on,
-                rationale,
-            })
-        }
+        (Some(approved_by), Some(approved_at), Some(expires_on), Some(rationale)) => Some(dto::RiskAcceptance {
+            approved_by,
+            approved_at,
+            expires_on: expires_on.into(),
+            rationale,
+        }),
         _ => None,
     };
     dto::Risk {
@@ -163,17 +157,10 @@ pub async fn highest_open_scores(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, score)| Some((id?, score?)))
-        .collect())
+    Ok(rows.into_iter().filter_map(|(id, score)| Some((id?, score?))).collect())
 }
 
-async fn find(
-    db: &impl ConnectionTrait,
-    tenant: &Tenant,
-    id: &str,
-) -> Result<entity::Model, Error> {
+async fn find(db: &impl ConnectionTrait, tenant: &Tenant, id: &str) -> Result<entity::Model, Error> {
     entity::Entity::find_by_id(id.to_owned())
         .filter(C::Org.eq(&tenant.org))
         .one(db)
@@ -226,12 +213,7 @@ async fn commit_with_event(
     Ok(())
 }
 
-async fn create(
-    s: &AppState,
-    editor: &Editor,
-    org: &OrgSettings,
-    input: CreateRiskInput,
-) -> Result<dto::Risk, Error> {
+async fn create(s: &AppState, editor: &Editor, org: &OrgSettings, input: CreateRiskInput) -> Result<dto::Risk, Error> {
     let ai_system_id = input.ai_system_id.map(|id| id.to_string());
     let txn = s.db.begin().await?;
     if let Some(id) = &ai_system_id {
@@ -280,10 +262,7 @@ async fn assess(
     let impact = rating("impact", input.impact)?;
     let residual = match (input.residual_likelihood, input.residual_impact) {
         (None, None) => None,
-        (Some(l), Some(i)) => Some((
-            rating("residualLikelihood", l)?,
-            rating("residualImpact", i)?,
-        )),
+        (Some(l), Some(i)) => Some((rating("residualLikelihood", l)?, rating("residualImpact", i)?)),
         _ => {
             return Err(Error::bad_input(
                 "give both residualLikelihood and residualImpact, or neither",
@@ -351,8 +330,7 @@ async fn treat(
     if control_ids.iter().any(|c| c.trim().is_empty()) {
         return Err(Error::bad_input("controlIds must not contain empty ids"));
     }
-    let control_json =
-        serde_json::to_string(&control_ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let control_json = serde_json::to_string(&control_ids).map_err(|e| Error::Internal(e.to_string()))?;
     let txn = s.db.begin().await?;
     let update = entity::Entity::update_many()
         .col_expr(C::Treatment, Expr::value(input.option))
@@ -381,14 +359,14 @@ async fn accept(
     input: AcceptRiskInput,
 ) -> Result<dto::Risk, Error> {
     let rationale = required("rationale", &input.rationale, TEXT_MAX)?;
-    if input.expires_on <= chrono::Utc::now().date_naive() {
+    if input.expires_on.0 <= chrono::Utc::now().date_naive() {
         return Err(Error::bad_input("expiresOn must be a date in the future"));
     }
     let txn = s.db.begin().await?;
     let update = entity::Entity::update_many()
         .col_expr(C::AcceptedBy, Expr::value(approver.subject.clone()))
         .col_expr(C::AcceptedAt, Expr::value(chrono::Utc::now()))
-        .col_expr(C::AcceptanceExpiresOn, Expr::value(input.expires_on))
+        .col_expr(C::AcceptanceExpiresOn, Expr::value(input.expires_on.0))
         .col_expr(C::AcceptanceRationale, Expr::value(rationale))
         .col_expr(C::Status, Expr::value(RiskStatus::Accepted));
     let model = guarded_update(
@@ -405,12 +383,7 @@ async fn accept(
     Ok(risk)
 }
 
-async fn close(
-    s: &AppState,
-    editor: &Editor,
-    org: &OrgSettings,
-    id: &str,
-) -> Result<dto::Risk, Error> {
+async fn close(s: &AppState, editor: &Editor, org: &OrgSettings, id: &str) -> Result<dto::Risk, Error> {
     let txn = s.db.begin().await?;
     let update = entity::Entity::update_many().col_expr(C::Status, Expr::value(RiskStatus::Closed));
     let model = guarded_update(
@@ -476,16 +449,9 @@ async fn list(
     }))
 }
 
-async fn get_one(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<dto::Risk>, Error> {
+async fn get_one(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<dto::Risk>, Error> {
     let org = s.orgs.resolve(&s.db, &caller).await?;
-    Ok(Json(to_dto(
-        find(&s.db, &caller.tenant(), &id).await?,
-        &org,
-    )))
+    Ok(Json(to_dto(find(&s.db, &caller.tenant(), &id).await?, &org)))
 }
 
 #[derive(serde::Deserialize)]
@@ -507,9 +473,7 @@ async fn assessments_batch(
         .order_by_desc(assessment::Column::Id)
         .all(&s.db)
         .await?;
-    Ok(Json(
-        rows.into_iter().map(|m| assessment_dto(m, &org)).collect(),
-    ))
+    Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
 }
 
 async fn assessments_of(
@@ -525,9 +489,7 @@ async fn assessments_of(
         .order_by_desc(assessment::Column::Id)
         .all(&s.db)
         .await?;
-    Ok(Json(
-        rows.into_iter().map(|m| assessment_dto(m, &org)).collect(),
-    ))
+    Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
 }
 
 async fn post_risk(
@@ -537,10 +499,7 @@ async fn post_risk(
 ) -> Result<(StatusCode, Json<dto::Risk>), Error> {
     let editor = caller.editor()?;
     let org = s.orgs.resolve(&s.db, &caller).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(create(&s, &editor, &org, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(create(&s, &editor, &org, input).await?)))
 }
 
 async fn post_assessment(

@@ -13,9 +13,7 @@ pub fn required(field: &str, value: &str, max: usize) -> Result<String, Error> {
         return Err(Error::bad_input(format!("{field} must not be empty")));
     }
     if v.chars().count() > max {
-        return Err(Error::bad_input(format!(
-            "{field} is longer than {max} characters"
-        )));
+        return Err(Error::bad_input(format!("{field} is longer than {max} characters")));
     }
     Ok(v.to_owned())
 }

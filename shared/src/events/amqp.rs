@@ -3,19 +3,17 @@
 
 use super::{BusError, EventBus, EventEnvelope, HandlerError, Subscription};
 use async_trait::async_trait;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+    ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::uri::AMQPUri;
-use lapin::{
-    BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, Consumer, Event,
-    ExchangeKind,
-};
+use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, Consumer, Event, ExchangeKind};
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, Notify, watch};
@@ -86,9 +84,7 @@ struct Live {
 
 impl Live {
     fn healthy(&self) -> bool {
-        !self.lost.is_cancelled()
-            && self.conn.status().connected()
-            && self.publisher.status().connected()
+        !self.lost.is_cancelled() && self.conn.status().connected() && self.publisher.status().connected()
     }
 }
 
@@ -115,11 +111,7 @@ impl AmqpBus {
         let channel = op("open channel", live.conn.create_channel()).await?;
         let declared = op(
             "count dead letters",
-            channel.queue_declare(
-                queue,
-                QueueDeclareOptions::default().passive(),
-                FieldTable::default(),
-            ),
+            channel.queue_declare(queue, QueueDeclareOptions::default().passive(), FieldTable::default()),
         )
         .await;
         let _ = timeout(OP_TIMEOUT, channel.close(200, "done".into())).await;
@@ -144,9 +136,7 @@ impl AmqpBus {
             Some(live) if live.healthy() => Ok(live.clone()),
             Some(live) => {
                 live.lost.cancel();
-                Err(BusError::Unavailable(
-                    "connection to the broker was lost".into(),
-                ))
+                Err(BusError::Unavailable("connection to the broker was lost".into()))
             }
             None => {
                 self.nudge.notify_one();
@@ -168,8 +158,7 @@ impl AmqpBus {
                     self.watch_connection(&live).await;
                     self.live.send_replace(None);
                     live.lost.cancel();
-                    let _ =
-                        timeout(Duration::from_secs(1), live.conn.close(200, "bye".into())).await;
+                    let _ = timeout(Duration::from_secs(1), live.conn.close(200, "bye".into())).await;
                     if self.shutdown.is_cancelled() {
                         break;
                     }
@@ -196,8 +185,7 @@ impl AmqpBus {
 
     /// Opens the connection, declares the exchanges and starts every registered consumer.
     async fn connect(&self) -> Result<Live, BusError> {
-        let props =
-            ConnectionProperties::default().with_connection_name(self.config.prefix.clone().into());
+        let props = ConnectionProperties::default().with_connection_name(self.config.prefix.clone().into());
         // Parsed here because the parser's own error message would echo the password.
         let uri: AMQPUri = self
             .config
@@ -208,11 +196,7 @@ impl AmqpBus {
         let live = match self.open(conn.clone()).await {
             Ok(live) => live,
             Err(err) => {
-                let _ = timeout(
-                    Duration::from_secs(1),
-                    conn.close(200, "setup failed".into()),
-                )
-                .await;
+                let _ = timeout(Duration::from_secs(1), conn.close(200, "setup failed".into())).await;
                 return Err(err);
             }
         };
@@ -264,7 +248,8 @@ impl AmqpBus {
             tokio::select! {
                 _ = live.lost.cancelled() => return,
                 event = events.next() => match event {
-                    Some(Event::Error(err)) => {
+                    // Channel errors are reported here too; only a broken connection or publisher matters.
+                    Some(Event::Error(err)) if !live.healthy() => {
                         warn!(error = %err, "RabbitMQ connection error");
                         return;
                     }
@@ -353,8 +338,7 @@ impl AmqpBus {
 impl EventBus for AmqpBus {
     async fn publish(&self, event: &EventEnvelope) -> Result<(), BusError> {
         let live = self.current()?;
-        let body = serde_json::to_vec(event)
-            .map_err(|e| BusError::Rejected(format!("cannot encode event: {e}")))?;
+        let body = serde_json::to_vec(event).map_err(|e| BusError::Rejected(format!("cannot encode event: {e}")))?;
         let mut headers = FieldTable::default();
         if let Some(request_id) = &event.request_id {
             headers.insert(
@@ -479,9 +463,12 @@ impl Worker {
 
     async fn apply(&self, event: &EventEnvelope, delivery: lapin::message::Delivery) {
         let attempts = attempts(&delivery.properties);
-        let err: HandlerError = match self.sub.handler.handle(event).await {
-            Ok(()) => return settle("ack", delivery.ack(BasicAckOptions::default())).await,
-            Err(err) => err,
+        // A panicking handler counts as a retryable failure instead of killing the consumer.
+        let outcome = AssertUnwindSafe(self.sub.handler.handle(event)).catch_unwind().await;
+        let err = match outcome {
+            Ok(Ok(())) => return settle("ack", delivery.ack(BasicAckOptions::default())).await,
+            Ok(Err(err)) => err,
+            Err(_) => HandlerError::retryable("handler panicked"),
         };
         self.count_failure();
         if !err.retryable || attempts >= self.max_retries {
@@ -518,16 +505,9 @@ impl Worker {
     }
 
     /// Puts a copy straight back on this consumer's queue (other consumers don't see the retry).
-    async fn republish(
-        &self,
-        delivery: &lapin::message::Delivery,
-        attempts: u32,
-    ) -> Result<(), BusError> {
+    async fn republish(&self, delivery: &lapin::message::Delivery, attempts: u32) -> Result<(), BusError> {
         let mut headers = delivery.properties.headers().clone().unwrap_or_default();
-        headers.insert(
-            ATTEMPTS_HEADER.into(),
-            AMQPValue::LongLongInt(attempts.into()),
-        );
+        headers.insert(ATTEMPTS_HEADER.into(), AMQPValue::LongLongInt(attempts.into()));
         let props = delivery.properties.clone().with_headers(headers);
         match confirmed_publish(
             &self.publisher,
@@ -538,17 +518,13 @@ impl Worker {
         )
         .await?
         {
-            Some(_) => Err(BusError::Rejected(format!(
-                "queue {} no longer exists",
-                self.queue
-            ))),
+            Some(_) => Err(BusError::Rejected(format!("queue {} no longer exists", self.queue))),
             None => Ok(()),
         }
     }
 
     fn count_failure(&self) {
-        metrics::counter!("aims_consumer_errors_total", "consumer" => self.sub.consumer.clone())
-            .increment(1);
+        metrics::counter!("aims_consumer_errors_total", "consumer" => self.sub.consumer.clone()).increment(1);
     }
 }
 
@@ -664,9 +640,6 @@ mod tests {
         let mut headers = FieldTable::default();
         assert_eq!(attempts(&BasicProperties::default()), 0);
         headers.insert(ATTEMPTS_HEADER.into(), AMQPValue::LongLongInt(3));
-        assert_eq!(
-            attempts(&BasicProperties::default().with_headers(headers)),
-            3
-        );
+        assert_eq!(attempts(&BasicProperties::default().with_headers(headers)), 3);
     }
 }

@@ -7,11 +7,7 @@ use uuid::Uuid;
 
 /// Records that `consumer` processed `event_id`. Returns false when it already had:
 /// the caller then skips the effect. Call inside the effect's transaction.
-pub async fn first_delivery<C: ConnectionTrait>(
-    txn: &C,
-    consumer: &str,
-    event_id: Uuid,
-) -> Result<bool, DbErr> {
+pub async fn first_delivery<C: ConnectionTrait>(txn: &C, consumer: &str, event_id: Uuid) -> Result<bool, DbErr> {
     let stmt = Query::insert()
         .into_table(Alias::new("processed_events"))
         .columns([
@@ -19,11 +15,7 @@ pub async fn first_delivery<C: ConnectionTrait>(
             Alias::new("event_id"),
             Alias::new("processed_at"),
         ])
-        .values_panic([
-            consumer.into(),
-            event_id.to_string().into(),
-            chrono::Utc::now().into(),
-        ])
+        .values_panic([consumer.into(), event_id.to_string().into(), chrono::Utc::now().into()])
         .on_conflict(
             OnConflict::columns([Alias::new("consumer"), Alias::new("event_id")])
                 .do_nothing()

@@ -30,10 +30,7 @@ impl InProcessBus {
 
     /// Events that failed every retry (the in-process stand-in for a dead-letter queue).
     pub fn dead_letters(&self) -> Vec<DeadLetter> {
-        self.dead_letters
-            .lock()
-            .map(|d| d.clone())
-            .unwrap_or_default()
+        self.dead_letters.lock().map(|d| d.clone()).unwrap_or_default()
     }
 
     pub fn feed(&self) -> tokio::sync::broadcast::Receiver<EventEnvelope> {
@@ -49,8 +46,7 @@ impl InProcessBus {
                 Ok(Err(e)) => e,
                 Err(_) => super::HandlerError::retryable("handler timed out"),
             };
-            metrics::counter!("aims_consumer_errors_total", "consumer" => sub.consumer.clone())
-                .increment(1);
+            metrics::counter!("aims_consumer_errors_total", "consumer" => sub.consumer.clone()).increment(1);
             if error.retryable && attempt < self.max_retries {
                 attempt += 1;
                 tracing::warn!(consumer = %sub.consumer, event_id = %event.id, attempt, error = %error, "handler failed; retrying");
@@ -74,11 +70,10 @@ impl InProcessBus {
 impl EventBus for InProcessBus {
     async fn publish(&self, event: &EventEnvelope) -> Result<(), BusError> {
         let subscriptions = self.subscriptions.read().await.clone();
-        for sub in subscriptions.iter().filter(|s| {
-            s.routing_keys
-                .iter()
-                .any(|k| topic_matches(k, &event.event_type))
-        }) {
+        for sub in subscriptions
+            .iter()
+            .filter(|s| s.routing_keys.iter().any(|k| topic_matches(k, &event.event_type)))
+        {
             let span = tracing::info_span!("consume", consumer = %sub.consumer, event_id = %event.id,
                 event_type = %event.event_type, org = %event.org, request_id = event.request_id.as_deref().unwrap_or(""));
             let _ = tracing::Instrument::instrument(self.deliver(sub, event), span).await;
@@ -151,23 +146,11 @@ mod tests {
         .unwrap();
 
         bus.publish(&event("risk.created")).await.unwrap();
-        assert_eq!(
-            recovers.calls.load(Ordering::SeqCst),
-            3,
-            "two failures then success"
-        );
-        assert_eq!(
-            never.calls.load(Ordering::SeqCst),
-            0,
-            "not bound to risk.created"
-        );
+        assert_eq!(recovers.calls.load(Ordering::SeqCst), 3, "two failures then success");
+        assert_eq!(never.calls.load(Ordering::SeqCst), 0, "not bound to risk.created");
 
         bus.publish(&event("risk.closed")).await.unwrap();
-        assert_eq!(
-            never.calls.load(Ordering::SeqCst),
-            3,
-            "first try and two retries"
-        );
+        assert_eq!(never.calls.load(Ordering::SeqCst), 3, "first try and two retries");
         let dead = bus.dead_letters();
         assert_eq!(dead.len(), 1);
         assert_eq!(dead[0].consumer, "b");

@@ -18,12 +18,7 @@ impl MigrationTrait for CreateOutbox {
             Table::create()
                 .table(Alias::new("outbox"))
                 .if_not_exists()
-                .col(
-                    ColumnDef::new(Alias::new("id"))
-                        .string()
-                        .not_null()
-                        .primary_key(),
-                )
+                .col(ColumnDef::new(Alias::new("id")).string().not_null().primary_key())
                 .col(ColumnDef::new(Alias::new("event_type")).string().not_null())
                 .col(ColumnDef::new(Alias::new("body")).text().not_null())
                 .col(
@@ -36,12 +31,7 @@ impl MigrationTrait for CreateOutbox {
                         .timestamp_with_time_zone()
                         .null(),
                 )
-                .col(
-                    ColumnDef::new(Alias::new("attempts"))
-                        .integer()
-                        .not_null()
-                        .default(0),
-                )
+                .col(ColumnDef::new(Alias::new("attempts")).integer().not_null().default(0))
                 .to_owned(),
         )
         .await?;
@@ -80,11 +70,7 @@ impl MigrationTrait for CreateProcessedEvents {
                         .timestamp_with_time_zone()
                         .not_null(),
                 )
-                .primary_key(
-                    Index::create()
-                        .col(Alias::new("consumer"))
-                        .col(Alias::new("event_id")),
-                )
+                .primary_key(Index::create().col(Alias::new("consumer")).col(Alias::new("event_id")))
                 .to_owned(),
         )
         .await

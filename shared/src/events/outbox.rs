@@ -44,11 +44,7 @@ pub struct Outbox {
 
 impl Outbox {
     /// Adds the event to the caller's transaction: it is published only if that commits.
-    pub async fn enqueue<C: ConnectionTrait>(
-        &self,
-        txn: &C,
-        event: &EventEnvelope,
-    ) -> Result<(), Error> {
+    pub async fn enqueue<C: ConnectionTrait>(&self, txn: &C, event: &EventEnvelope) -> Result<(), Error> {
         let body = serde_json::to_string(event).map_err(|e| Error::Internal(e.to_string()))?;
         entity::ActiveModel {
             id: Set(event.id.to_string()),
@@ -121,10 +117,7 @@ pub async fn relay_once(db: &DatabaseConnection, bus: &dyn EventBus) -> Result<u
         let event: EventEnvelope = match serde_json::from_str(&row.body) {
             Ok(e) => e,
             Err(e) => {
-                return Err(Error::Internal(format!(
-                    "outbox row {} is unreadable: {e}",
-                    row.id
-                )));
+                return Err(Error::Internal(format!("outbox row {} is unreadable: {e}", row.id)));
             }
         };
         let attempts = row.attempts;

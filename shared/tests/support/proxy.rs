@@ -6,6 +6,8 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -13,6 +15,7 @@ use tokio::task::JoinHandle;
 pub struct Proxy {
     addr: SocketAddr,
     on: watch::Sender<bool>,
+    refused: Arc<AtomicUsize>,
     accept: JoinHandle<()>,
 }
 
@@ -22,8 +25,14 @@ impl Proxy {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let on = watch::Sender::new(true);
-        let accept = tokio::spawn(accept_loop(listener, upstream, on.clone()));
-        Ok(Proxy { addr, on, accept })
+        let refused = Arc::new(AtomicUsize::new(0));
+        let accept = tokio::spawn(accept_loop(listener, upstream, on.clone(), refused.clone()));
+        Ok(Proxy {
+            addr,
+            on,
+            refused,
+            accept,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -38,6 +47,11 @@ impl Proxy {
     pub fn restore(&self) {
         self.on.send_replace(true);
     }
+
+    /// How many connection attempts were refused while cut (shows a client tried to reconnect).
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for Proxy {
@@ -48,12 +62,13 @@ impl Drop for Proxy {
     }
 }
 
-async fn accept_loop(listener: TcpListener, upstream: SocketAddr, on: watch::Sender<bool>) {
+async fn accept_loop(listener: TcpListener, upstream: SocketAddr, on: watch::Sender<bool>, refused: Arc<AtomicUsize>) {
     loop {
         let Ok((client, _)) = listener.accept().await else {
             continue;
         };
         if !*on.borrow() {
+            refused.fetch_add(1, Ordering::SeqCst);
             drop(client);
             continue;
         }
