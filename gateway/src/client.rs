@@ -57,7 +57,15 @@ impl ServiceClient {
             req.headers_mut().insert(REQUEST_ID_HEADER, id);
         }
         match self {
-            Self::InProcess { router, .. } => Ok(router.clone().oneshot(req).await.unwrap_or_else(|e| match e {})),
+            Self::InProcess { router, .. } => {
+                // Only what would cross the wire: the gateway's own extensions (route params) stay behind.
+                let (parts, body) = req.into_parts();
+                let mut fresh = Request::new(body);
+                *fresh.method_mut() = parts.method;
+                *fresh.uri_mut() = parts.uri;
+                *fresh.headers_mut() = parts.headers;
+                Ok(router.clone().oneshot(fresh).await.unwrap_or_else(|e| match e {}))
+            }
             Self::Http { name, base, http } => {
                 let (parts, body) = req.into_parts();
                 let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");

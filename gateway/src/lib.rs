@@ -166,11 +166,9 @@ async fn graphql_handler(State(gw): State<Gateway>, headers: HeaderMap, req: Gra
     for error in &mut response.errors {
         let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
         if !has_code {
-            let code = if error.path.is_empty() {
-                "BAD_USER_INPUT"
-            } else {
-                "INTERNAL"
-            };
+            // Request-level failures and argument coercion are the client's; anything else is ours.
+            let bad_input = error.path.is_empty() || error.message.starts_with("Failed to parse");
+            let code = if bad_input { "BAD_USER_INPUT" } else { "INTERNAL" };
             error.extensions.get_or_insert_with(Default::default).set("code", code);
         }
     }

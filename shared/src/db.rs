@@ -20,12 +20,18 @@ fn options(url: &str, config: &Config, schema: &str) -> ConnectOptions {
     opts
 }
 
-/// Opens the pool of `service` and runs its migrations under a PostgreSQL advisory lock,
+/// A service's connection pools. On SQLite all writes go through one connection, so a
+/// transaction that reads and then writes never meets another writer (SQLite would answer
+/// "database is locked" at once); reads use a pool of their own. On PostgreSQL both are one pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub read: DatabaseConnection,
+    pub write: DatabaseConnection,
+}
+
+/// Opens the pools of `service` and runs its migrations under a PostgreSQL advisory lock,
 /// so several replicas starting at once migrate exactly once.
-pub async fn connect_and_migrate<M: MigratorTrait>(
-    config: &Config,
-    service: &str,
-) -> Result<DatabaseConnection, Error> {
+pub async fn connect_and_migrate<M: MigratorTrait>(config: &Config, service: &str) -> Result<Db, Error> {
     let url = config.database_url_for(service);
     let unavailable = |e: sea_orm::DbErr| Error::Unavailable(format!("database for {service}: {e}"));
     let sqlite_dir = url
@@ -36,15 +42,17 @@ pub async fn connect_and_migrate<M: MigratorTrait>(
         std::fs::create_dir_all(dir).map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
     }
     if url.starts_with("sqlite:") {
-        let db = Database::connect(options(&url, config, service))
-            .await
-            .map_err(unavailable)?;
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
-            .await?;
-        M::up(&db, None)
+        let mut writer = options(&url, config, service);
+        writer.max_connections(1);
+        let write = Database::connect(writer).await.map_err(unavailable)?;
+        write.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
+        M::up(&write, None)
             .await
             .map_err(|e| Error::Internal(format!("migrating {service}: {e}")))?;
-        return Ok(db);
+        let read = Database::connect(options(&url, config, service))
+            .await
+            .map_err(unavailable)?;
+        return Ok(Db { read, write });
     }
 
     // One dedicated connection holds the session-level lock for the whole migration.
@@ -77,9 +85,13 @@ pub async fn connect_and_migrate<M: MigratorTrait>(
         .await?;
     lock_conn.close().await.ok();
     migrated.map_err(|e| Error::Internal(format!("migrating {service}: {e}")))?;
-    Database::connect(options(&url, config, service))
+    let pool = Database::connect(options(&url, config, service))
         .await
-        .map_err(unavailable)
+        .map_err(unavailable)?;
+    Ok(Db {
+        read: pool.clone(),
+        write: pool,
+    })
 }
 
 /// A stable 63-bit key per service for `pg_advisory_lock`.

@@ -88,6 +88,11 @@ pub struct ApiJson<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(crate::Error))]
 pub struct ApiQuery<T>(pub T);
 
+/// Path parameters extractor whose rejection is our `BAD_USER_INPUT` error.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(crate::Error))]
+pub struct ApiPath<T>(pub T);
+
 /// Splits a comma-separated id list (`?ids=a,b`) for batch lookups, capped at the page maximum.
 pub fn id_list(ids: &str) -> Result<Vec<String>, crate::Error> {
     let ids: Vec<String> = ids

@@ -28,8 +28,12 @@ pub type AimsSchema = Schema<Query, Mutation, pending::PendingSubscription>;
 
 /// The schema without request data; the gateway adds the caller and loaders per request.
 pub fn build_schema() -> AimsSchema {
-    Schema::build(Query::default(), Mutation::default(), pending::PendingSubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+    pending::register_unreferenced(Schema::build(
+        Query::default(),
+        Mutation::default(),
+        pending::PendingSubscription,
+    ))
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .finish()
 }

@@ -5,10 +5,10 @@ use crate::organization::OrgSettings;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, required};
 use crate::{AppState, risk};
 use aims_shared::events::EventEnvelope;
-use aims_shared::http::{ApiJson, ApiQuery, id_list};
+use aims_shared::http::{ApiJson, ApiPath, ApiQuery, id_list};
 use aims_shared::pagination::{Page, PageRequest};
 use aims_shared::{Caller, Editor, Error, Tenant};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -93,7 +93,7 @@ async fn create(s: &AppState, editor: &Editor, input: CreateAiSystemInput) -> Re
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let model = row.insert(&txn).await?;
     let event = EventEnvelope::new(
         "ai_system.created",
@@ -108,7 +108,7 @@ async fn create(s: &AppState, editor: &Editor, input: CreateAiSystemInput) -> Re
 }
 
 async fn update(s: &AppState, editor: &Editor, id: &str, input: UpdateAiSystemInput) -> Result<entity::Model, Error> {
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let mut active = find(&txn, editor, id).await?.into_active_model();
     if let Some(name) = &input.name {
         active.name = Set(required("name", name, NAME_MAX)?);
@@ -151,8 +151,11 @@ async fn list(
     let org = s.orgs.resolve(&s.db, &caller).await?;
     let base = entity::Entity::find().filter(entity::Column::Org.eq(&caller.org));
     if let Some(ids) = &q.ids {
-        let rows = base.filter(entity::Column::Id.is_in(id_list(ids)?)).all(&s.db).await?;
-        let items = with_levels(&s.db, &org, rows).await?;
+        let rows = base
+            .filter(entity::Column::Id.is_in(id_list(ids)?))
+            .all(&s.db.read)
+            .await?;
+        let items = with_levels(&s.db.read, &org, rows).await?;
         return Ok(Json(Page {
             items,
             has_next_page: false,
@@ -162,7 +165,7 @@ async fn list(
     }
     let page = PageRequest::new(q.first, q.after.as_deref())?;
     let total_count = if q.with_total {
-        Some(base.clone().count(&s.db).await?)
+        Some(base.clone().count(&s.db.read).await?)
     } else {
         None
     };
@@ -170,9 +173,9 @@ async fn list(
     if let Some(after) = &page.after {
         query = query.filter(entity::Column::Id.lt(after.as_str()));
     }
-    let rows = query.all(&s.db).await?;
+    let rows = query.all(&s.db.read).await?;
     let mut result = Page::from_rows(rows, page.first, |r| r.id.clone());
-    let items = with_levels(&s.db, &org, std::mem::take(&mut result.items)).await?;
+    let items = with_levels(&s.db.read, &org, std::mem::take(&mut result.items)).await?;
     Ok(Json(Page {
         items,
         total_count,
@@ -184,11 +187,11 @@ async fn list(
 async fn get_one(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<dto::AiSystem>, Error> {
     let org = s.orgs.resolve(&s.db, &caller).await?;
-    let model = find(&s.db, &caller.tenant(), &id).await?;
-    Ok(Json(with_levels(&s.db, &org, vec![model]).await?.remove(0)))
+    let model = find(&s.db.read, &caller.tenant(), &id).await?;
+    Ok(Json(with_levels(&s.db.read, &org, vec![model]).await?.remove(0)))
 }
 
 async fn post(
@@ -205,13 +208,13 @@ async fn post(
 async fn patch(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<UpdateAiSystemInput>,
 ) -> Result<Json<dto::AiSystem>, Error> {
     let editor = caller.editor()?;
     let org = s.orgs.resolve(&s.db, &caller).await?;
     let model = update(&s, &editor, &id, input).await?;
-    Ok(Json(with_levels(&s.db, &org, vec![model]).await?.remove(0)))
+    Ok(Json(with_levels(&s.db.read, &org, vec![model]).await?.remove(0)))
 }
 
 pub fn routes() -> Router<AppState> {

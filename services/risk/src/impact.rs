@@ -79,7 +79,7 @@ async fn post(
         assessed_at: Set(chrono::Utc::now()),
         review_due_on: Set(input.review_due_on.map(|d| d.0)),
     };
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     ai_system::find(&txn, &editor, &input.ai_system_id).await?;
     let model = row.insert(&txn).await?;
     let assessment = to_dto(model);
@@ -112,7 +112,7 @@ async fn list(
         .filter(entity::Column::Org.eq(&caller.org))
         .filter(entity::Column::AiSystemId.is_in(id_list(&q.ai_system_ids)?))
         .order_by_desc(entity::Column::Id)
-        .all(&s.db)
+        .all(&s.db.read)
         .await?;
     Ok(Json(rows.into_iter().map(to_dto).collect()))
 }

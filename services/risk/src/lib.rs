@@ -9,18 +9,18 @@ pub mod organization;
 pub mod risk;
 mod validate;
 
+use aims_shared::db::Db;
 use aims_shared::events::outbox::Outbox;
 use aims_shared::http::{Readiness, service_router};
 use aims_shared::{Error, Platform};
 use axum::Router;
-use sea_orm::DatabaseConnection;
 
 pub const SERVICE: &str = "risk";
 
 /// What every handler of this service gets.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub outbox: Outbox,
     pub orgs: organization::OrgDirectory,
 }
@@ -40,14 +40,19 @@ pub fn router(state: AppState) -> Router {
 pub async fn start(platform: &Platform) -> Result<Router, Error> {
     let db = aims_shared::db::connect_and_migrate::<migration::Migrator>(&platform.config, SERVICE).await?;
     let outbox = Outbox::default();
-    outbox.spawn_relay(SERVICE, db.clone(), platform.bus.clone(), platform.shutdown.clone());
+    outbox.spawn_relay(
+        SERVICE,
+        db.write.clone(),
+        platform.bus.clone(),
+        platform.shutdown.clone(),
+    );
     let state = AppState {
         db: db.clone(),
         outbox,
         orgs: Default::default(),
     };
     let readiness = Readiness {
-        db: Some(db),
+        db: Some(db.read.clone()),
         bus: platform.bus.clone(),
         checks: Vec::new(),
     };

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::dto::{Organization, RiskMatrix};
+use aims_shared::db::Db;
 use aims_shared::http::ApiJson;
 use aims_shared::{Caller, Error};
 use axum::extract::State;
@@ -70,7 +71,7 @@ pub struct OrgDirectory {
 
 impl OrgDirectory {
     /// The caller's organization, provisioned on first use.
-    pub async fn resolve(&self, db: &DatabaseConnection, caller: &Caller) -> Result<Arc<OrgSettings>, Error> {
+    pub async fn resolve(&self, db: &Db, caller: &Caller) -> Result<Arc<OrgSettings>, Error> {
         if let Some((at, s)) = self.cache.read().await.get(&caller.org)
             && at.elapsed() < CACHE_TTL
         {
@@ -90,10 +91,10 @@ impl OrgDirectory {
         entity::Entity::insert(row)
             .on_conflict(OnConflict::column(entity::Column::Key).do_nothing().to_owned())
             .do_nothing()
-            .exec(db)
+            .exec(&db.write)
             .await?;
         let model = entity::Entity::find_by_id(caller.org.clone())
-            .one(db)
+            .one(&db.write)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished after provisioning".into()))?;
         let s = Arc::new(settings(model)?);
@@ -128,12 +129,12 @@ async fn put_matrix(
     matrix.validate()?;
     s.orgs.resolve(&s.db, &caller).await?;
     let model = entity::Entity::find_by_id(admin.org.clone())
-        .one(&s.db)
+        .one(&s.db.write)
         .await?
         .ok_or_else(|| Error::not_found("organization"))?;
     let mut active = model.into_active_model();
     active.risk_matrix = Set(serde_json::to_string(&matrix).map_err(|e| Error::Internal(e.to_string()))?);
-    active.update(&s.db).await?;
+    active.update(&s.db.write).await?;
     s.orgs.forget(&admin.org).await;
     Ok(Json(matrix))
 }

@@ -7,10 +7,10 @@ use crate::organization::OrgSettings;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, rating, required};
 use crate::{AppState, ai_system};
 use aims_shared::events::EventEnvelope;
-use aims_shared::http::{ApiJson, ApiQuery, id_list};
+use aims_shared::http::{ApiJson, ApiPath, ApiQuery, id_list};
 use aims_shared::pagination::{Page, PageRequest};
 use aims_shared::{Caller, Editor, Error, RiskApprover, Tenant};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -215,7 +215,7 @@ async fn commit_with_event(
 
 async fn create(s: &AppState, editor: &Editor, org: &OrgSettings, input: CreateRiskInput) -> Result<dto::Risk, Error> {
     let ai_system_id = input.ai_system_id.map(|id| id.to_string());
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     if let Some(id) = &ai_system_id {
         ai_system::find(&txn, editor, id).await?;
     }
@@ -272,7 +272,7 @@ async fn assess(
     let notes = optional("notes", input.notes.as_deref(), TEXT_MAX)?;
     let current = residual.map_or(likelihood * impact, |(l, i)| l * i);
 
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let existing = find(&txn, editor, id).await?;
     // A first assessment moves IDENTIFIED to ASSESSED; a reassessment keeps the treatment decision.
     let next_status = if existing.status == RiskStatus::Identified {
@@ -331,7 +331,7 @@ async fn treat(
         return Err(Error::bad_input("controlIds must not contain empty ids"));
     }
     let control_json = serde_json::to_string(&control_ids).map_err(|e| Error::Internal(e.to_string()))?;
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let update = entity::Entity::update_many()
         .col_expr(C::Treatment, Expr::value(input.option))
         .col_expr(C::TreatmentPlan, Expr::value(plan))
@@ -362,7 +362,7 @@ async fn accept(
     if input.expires_on.0 <= chrono::Utc::now().date_naive() {
         return Err(Error::bad_input("expiresOn must be a date in the future"));
     }
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let update = entity::Entity::update_many()
         .col_expr(C::AcceptedBy, Expr::value(approver.subject.clone()))
         .col_expr(C::AcceptedAt, Expr::value(chrono::Utc::now()))
@@ -384,7 +384,7 @@ async fn accept(
 }
 
 async fn close(s: &AppState, editor: &Editor, org: &OrgSettings, id: &str) -> Result<dto::Risk, Error> {
-    let txn = s.db.begin().await?;
+    let txn = s.db.write.begin().await?;
     let update = entity::Entity::update_many().col_expr(C::Status, Expr::value(RiskStatus::Closed));
     let model = guarded_update(
         &txn,
@@ -408,7 +408,7 @@ async fn list(
     let org = s.orgs.resolve(&s.db, &caller).await?;
     let mut base = entity::Entity::find().filter(C::Org.eq(&caller.org));
     if let Some(ids) = &q.ids {
-        let rows = base.filter(C::Id.is_in(id_list(ids)?)).all(&s.db).await?;
+        let rows = base.filter(C::Id.is_in(id_list(ids)?)).all(&s.db.read).await?;
         let items = rows.into_iter().map(|m| to_dto(m, &org)).collect();
         return Ok(Json(Page {
             items,
@@ -431,7 +431,7 @@ async fn list(
         base = base.filter(C::Owner.eq(owner.as_str()));
     }
     let total_count = if q.with_total {
-        Some(base.clone().count(&s.db).await?)
+        Some(base.clone().count(&s.db.read).await?)
     } else {
         None
     };
@@ -439,7 +439,7 @@ async fn list(
     if let Some(after) = &page.after {
         query = query.filter(C::Id.lt(after.as_str()));
     }
-    let rows = query.all(&s.db).await?;
+    let rows = query.all(&s.db.read).await?;
     let page = Page::from_rows(rows, page.first, |r| r.id.clone());
     Ok(Json(Page {
         items: page.items.into_iter().map(|m| to_dto(m, &org)).collect(),
@@ -449,9 +449,13 @@ async fn list(
     }))
 }
 
-async fn get_one(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<dto::Risk>, Error> {
+async fn get_one(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<dto::Risk>, Error> {
     let org = s.orgs.resolve(&s.db, &caller).await?;
-    Ok(Json(to_dto(find(&s.db, &caller.tenant(), &id).await?, &org)))
+    Ok(Json(to_dto(find(&s.db.read, &caller.tenant(), &id).await?, &org)))
 }
 
 #[derive(serde::Deserialize)]
@@ -471,7 +475,7 @@ async fn assessments_batch(
         .filter(assessment::Column::Org.eq(&caller.org))
         .filter(assessment::Column::RiskId.is_in(id_list(&q.risk_ids)?))
         .order_by_desc(assessment::Column::Id)
-        .all(&s.db)
+        .all(&s.db.read)
         .await?;
     Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
 }
@@ -479,15 +483,15 @@ async fn assessments_batch(
 async fn assessments_of(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<dto::RiskAssessment>>, Error> {
     let org = s.orgs.resolve(&s.db, &caller).await?;
-    find(&s.db, &caller.tenant(), &id).await?;
+    find(&s.db.read, &caller.tenant(), &id).await?;
     let rows = assessment::Entity::find()
         .filter(assessment::Column::Org.eq(&caller.org))
         .filter(assessment::Column::RiskId.eq(id))
         .order_by_desc(assessment::Column::Id)
-        .all(&s.db)
+        .all(&s.db.read)
         .await?;
     Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
 }
@@ -505,7 +509,7 @@ async fn post_risk(
 async fn post_assessment(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<AssessRiskInput>,
 ) -> Result<Json<dto::Risk>, Error> {
     let editor = caller.editor()?;
@@ -516,7 +520,7 @@ async fn post_assessment(
 async fn post_treatment(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<TreatRiskInput>,
 ) -> Result<Json<dto::Risk>, Error> {
     let editor = caller.editor()?;
@@ -527,7 +531,7 @@ async fn post_treatment(
 async fn post_acceptance(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<AcceptRiskInput>,
 ) -> Result<Json<dto::Risk>, Error> {
     let approver = caller.risk_approver()?;
@@ -538,7 +542,7 @@ async fn post_acceptance(
 async fn post_close(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<dto::Risk>, Error> {
     let editor = caller.editor()?;
     let org = s.orgs.resolve(&s.db, &caller).await?;
