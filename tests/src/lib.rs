@@ -216,15 +216,16 @@ fn binaries() -> anyhow::Result<PathBuf> {
         .get_or_init(|| {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--bins"]);
-            for p in [
-                "aims-risk",
-                "aims-controls",
-                "aims-evidence",
-                "aims-audit",
-                "aims-gateway",
-            ] {
-                cmd.args(["-p", p]);
+            // The same package selection as `cargo test --workspace`, so both resolve the same
+            // features and neither invalidates the other's build.
+            cmd.args(["build", "--workspace", "--bins"]);
+            // Cargo exports package variables to the running test; build scripts that watch
+            // them would see a change and rebuild half the tree. Give cargo a clean slate.
+            for (key, _) in std::env::vars() {
+                let keep = matches!(key.as_str(), "CARGO_HOME" | "CARGO_TARGET_DIR" | "CARGO_BUILD_JOBS");
+                if key.starts_with("CARGO_") && !keep || key == "OUT_DIR" || key.starts_with("RUST_") {
+                    cmd.env_remove(key);
+                }
             }
             let dir = std::env::current_exe().map_err(|e| e.to_string())?;
             // target/<profile>/deps/<test binary>
@@ -350,10 +351,9 @@ impl TestApp {
     pub async fn wait_ready(&self, timeout: Duration) -> anyhow::Result<()> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Ok(r) = self.http.get(format!("{}/readyz", self.base_url)).send().await {
-                if r.status().is_success() {
-                    return Ok(());
-                }
+            let ready = self.http.get(format!("{}/readyz", self.base_url)).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return Ok(());
             }
             if Instant::now() > deadline {
                 bail!("AIMS at {} was not ready within {timeout:?}", self.base_url);
