@@ -18,7 +18,7 @@ use tokio::sync::RwLock;
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 30;
-/// An unknown `kid` refreshes the JWKS at most this often.
+/// By default an unknown `kid` refreshes the JWKS at most this often.
 const JWKS_MIN_REFRESH: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, async_graphql::Enum)]
@@ -40,6 +40,26 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// The `aud` claim: one audience or several (identity providers send either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(aud: &str) -> Self {
+        Audience::One(aud.to_owned())
+    }
+}
+
+impl From<String> for Audience {
+    fn from(aud: String) -> Self {
+        Audience::One(aud)
+    }
+}
+
 /// The claims AIMS reads from a token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -52,7 +72,7 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
     /// Tenant key of the caller's organization.
     pub org: String,
     #[serde(default)]
@@ -191,6 +211,7 @@ struct JwksCache {
 #[derive(Clone)]
 pub struct Verifier {
     source: Arc<KeySource>,
+    jwks_min_refresh: Duration,
     issuer: Option<String>,
     audience: Option<String>,
 }
@@ -239,9 +260,16 @@ impl Verifier {
         };
         Ok(Self {
             source: Arc::new(source),
+            jwks_min_refresh: JWKS_MIN_REFRESH,
             issuer: jwt.issuer.clone(),
             audience: jwt.audience.clone(),
         })
+    }
+
+    /// Sets how often an unknown `kid` may refetch the JWKS (30s by default).
+    pub fn with_jwks_min_refresh(mut self, interval: Duration) -> Self {
+        self.jwks_min_refresh = interval;
+        self
     }
 
     /// Checks the token and returns the caller it names.
@@ -252,7 +280,7 @@ impl Verifier {
             KeySource::Static { key, algorithm } => (key.clone(), *algorithm),
             KeySource::Jwks { url, http, cache } => {
                 let kid = header.kid.as_deref().ok_or_else(|| invalid("no kid"))?;
-                jwks_key(url, http, cache, kid).await?
+                jwks_key(url, http, cache, kid, self.jwks_min_refresh).await?
             }
         };
         if header.alg != algorithm {
@@ -261,15 +289,23 @@ impl Verifier {
         let mut validation = Validation::new(algorithm);
         validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // jsonwebtoken only rejects a wrong `iss`/`aud`, not a missing one, unless it is required.
+        let mut required = vec!["exp", "sub"];
         match &self.issuer {
-            Some(iss) => validation.set_issuer(&[iss]),
+            Some(iss) => {
+                validation.set_issuer(&[iss]);
+                required.push("iss");
+            }
             None => validation.iss = None,
         }
         match &self.audience {
-            Some(aud) => validation.set_audience(&[aud]),
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                required.push("aud");
+            }
             None => validation.validate_aud = false,
         }
+        validation.set_required_spec_claims(&required);
         let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             match e.kind() {
@@ -301,12 +337,13 @@ async fn jwks_key(
     http: &reqwest::Client,
     cache: &RwLock<JwksCache>,
     kid: &str,
+    min_refresh: Duration,
 ) -> Result<(DecodingKey, Algorithm), Error> {
     if let Some(found) = cache.read().await.keys.get(kid) {
         return Ok(found.clone());
     }
     let mut guard = cache.write().await;
-    let stale = guard.fetched_at.is_none_or(|t| t.elapsed() >= JWKS_MIN_REFRESH);
+    let stale = guard.fetched_at.is_none_or(|t| t.elapsed() >= min_refresh);
     if stale {
         let set: JwkSet = http
             .get(url)
@@ -473,6 +510,9 @@ mod tests {
         c.aud = Some("aims".into());
         let t = issue_token("s3cret", &c).unwrap();
         assert!(v.verify(&t).await.is_ok());
+        c.aud = Some(Audience::Many(vec!["other-api".into(), "aims".into()]));
+        let t = issue_token("s3cret", &c).unwrap();
+        assert!(v.verify(&t).await.is_ok(), "an audience list that names us is accepted");
     }
 
     #[test]

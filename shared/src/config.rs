@@ -73,7 +73,8 @@ impl Config {
             database_url: env.url("AIMS_DATABASE_URL", &["sqlite:", "postgres://", "postgresql://"])?,
             db_pool_size: env.parse("AIMS_DB_POOL_SIZE", "10")?,
             db_acquire_timeout: Duration::from_millis(env.parse("AIMS_DB_ACQUIRE_TIMEOUT_MS", "3000")?),
-            amqp_url: env.url("AIMS_AMQP_URL", &["amqp://", "amqps://"])?,
+            // TLS to the broker is not built in yet: refuse amqps:// rather than silently use plain TCP.
+            amqp_url: env.url("AIMS_AMQP_URL", &["amqp://"])?,
             amqp_prefix: env.text("AIMS_AMQP_PREFIX").unwrap_or_else(|| "aims".into()),
             event_max_retries: env.parse("AIMS_EVENT_MAX_RETRIES", "5")?,
             jwt: JwtConfig {

@@ -20,6 +20,8 @@ use tokio_util::sync::CancellationToken;
 
 pub const ISSUER: &str = "aims-e2e";
 pub const AUDIENCE: &str = "aims";
+/// The one browser origin the app under test allows.
+pub const FRONTEND_ORIGIN: &str = "https://app.aims.example";
 const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 
@@ -158,6 +160,7 @@ async fn spawn_embedded() -> anyhow::Result<TestApp> {
     config.jwt.secret = Some(secret.clone());
     config.jwt.issuer = Some(ISSUER.into());
     config.jwt.audience = Some(AUDIENCE.into());
+    config.cors_origins = vec![FRONTEND_ORIGIN.into()];
     let shutdown = CancellationToken::new();
     let platform = Platform::new(config, shutdown.clone())?;
     let events = Arc::new(Mutex::new(Vec::new()));
@@ -300,6 +303,7 @@ async fn spawn_distributed() -> anyhow::Result<TestApp> {
             ("AIMS_JWT_SECRET".into(), secret.clone()),
             ("AIMS_JWT_ISSUER".into(), ISSUER.into()),
             ("AIMS_JWT_AUDIENCE".into(), AUDIENCE.into()),
+            ("AIMS_CORS_ORIGINS".into(), FRONTEND_ORIGIN.into()),
             ("RUST_LOG".into(), "warn".into()),
         ]
     };
@@ -410,6 +414,11 @@ impl TestApp {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// A raw HTTP client for requests the typed client does not model (CORS, limits).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     pub fn event_types(&self) -> Vec<String> {

@@ -106,4 +106,36 @@ both_modes! {
         let big = c.gql("{ risks(first: 1000) { totalCount } }", json!({})).await;
         assert_eq!(big.code(), "BAD_USER_INPUT");
     }
+
+    async fn browsers_from_configured_origins_only_and_bodies_are_bounded(app: TestApp) {
+        let preflight = |origin: &'static str| {
+            app.http()
+                .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base_url))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "authorization,content-type")
+                .send()
+        };
+        let allowed = preflight(aims_e2e::FRONTEND_ORIGIN).await.unwrap();
+        assert_eq!(
+            allowed.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+            Some(aims_e2e::FRONTEND_ORIGIN)
+        );
+        let other = preflight("https://evil.example").await.unwrap();
+        assert!(other.headers().get("access-control-allow-origin").is_none());
+
+        let huge = "x".repeat(2 * 1024 * 1024);
+        let resp = app
+            .http()
+            .post(format!("{}/api/v1/risks", app.base_url))
+            .bearer_auth(app.sign(&app.claims("acme", &[Role::Admin])))
+            .header("content-type", "application/json")
+            .body(format!("{{\"title\":\"t\",\"description\":\"{huge}\"}}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 413);
+        let c = app.client("acme", &[Role::Admin]);
+        assert_eq!(c.gql("{ risks { totalCount } }", json!({})).await.ok()["risks"]["totalCount"], 0);
+    }
 }

@@ -69,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
                 nbf: Some(now),
                 iat: Some(now),
                 iss: jwt.issuer,
-                aud: jwt.audience,
+                aud: jwt.audience.map(Into::into),
                 org,
                 roles,
                 email,
