@@ -428,7 +428,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .cloned()
             .ok_or_else(|| Error::Internal("no token verifier installed on this router".into()))?;
         let token = bearer_token(&parts.headers)?;
-        verifier.verify(token).await
+        let caller = verifier.verify(token).await?;
+        // The request's span (see telemetry::observe) names the tenant from here on.
+        tracing::Span::current().record("org", caller.org.as_str());
+        Ok(caller)
     }
 }
 

@@ -44,7 +44,11 @@ impl Target {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let arg = |i: usize| args.get(i).cloned().context("missing argument; see the header of examples/load.rs");
+    let arg = |i: usize| {
+        args.get(i)
+            .cloned()
+            .context("missing argument; see the header of examples/load.rs")
+    };
     let target = Arc::new(Target {
         url: arg(1)?,
         token: arg(2)?,
@@ -83,7 +87,10 @@ async fn seed(target: Arc<Target>, count: u64, concurrency: u64) -> anyhow::Resu
         t.await??;
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("seeded {count} assessed risks in {secs:.1}s ({:.0} risks/s)", count as f64 / secs);
+    println!(
+        "seeded {count} assessed risks in {secs:.1}s ({:.0} risks/s)",
+        count as f64 / secs
+    );
     Ok(())
 }
 
