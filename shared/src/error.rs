@@ -110,26 +110,51 @@ impl async_graphql::ErrorExtensions for Error {
 impl From<sea_orm::DbErr> for Error {
     /// A pool or connection failure means the database is out of reach: 503, not 500.
     fn from(e: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match &e {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                tracing::warn!(error = %e, "database unavailable");
-                Error::Unavailable("the database is unavailable, try again shortly".into())
-            }
-            _ => {
-                let text = e.to_string();
-                if text.contains("PoolTimedOut")
-                    || text.contains("Connection refused")
-                    || text.contains("connection closed")
-                    || text.contains("database is locked")
-                {
-                    tracing::warn!(error = %e, "database unavailable");
-                    Error::Unavailable("the database is unavailable, try again shortly".into())
-                } else {
-                    Error::Internal(text)
-                }
+        if database_unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            Error::Unavailable("the database is unavailable, try again shortly".into())
+        } else {
+            Error::Internal(e.to_string())
+        }
+    }
+}
+
+/// True when the database is out of reach or momentarily unable to serve, rather than the
+/// statement being wrong. A connection that breaks while a statement runs surfaces as a query
+/// or execution error wrapping the transport error, so those count as well.
+fn database_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::error::DatabaseError;
+    use sea_orm::sqlx::postgres::PgDatabaseError;
+    use sea_orm::sqlx::sqlite::SqliteError;
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let err = match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Query(RuntimeErr::SqlxError(err)) | DbErr::Exec(RuntimeErr::SqlxError(err)) => err,
+        _ => return false,
+    };
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
+                // Class 08: connection exception; 57P01-57P03: the server is shutting down,
+                // crashed or is still starting.
+                let code = pg.code();
+                code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+            } else if let Some(sqlite) = db.try_downcast_ref::<SqliteError>() {
+                // SQLITE_BUSY ("database is locked") and its extended codes.
+                sqlite
+                    .code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| code & 0xff == 5)
+            } else {
+                false
             }
         }
+        _ => false,
     }
 }
 

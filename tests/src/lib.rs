@@ -79,6 +79,7 @@ enum Guard {
         children: Vec<Child>,
         database: String,
         observer: CancellationToken,
+        bus: Arc<AmqpBus>,
         _dir: tempfile::TempDir,
     },
 }
@@ -91,9 +92,11 @@ impl Drop for Guard {
                 children,
                 database,
                 observer,
+                bus,
                 ..
             } => {
                 observer.cancel();
+                wait_for_bus(bus.clone());
                 for child in children.iter_mut() {
                     let _ = child.kill();
                     let _ = child.wait();
@@ -115,6 +118,25 @@ impl Drop for Guard {
             }
         }
     }
+}
+
+/// Waits until the observer's bus has closed its broker connection, so that lapin's I/O thread
+/// is done before the test's runtime shuts down (it fails noisily when it outlives it). Drop
+/// cannot await: block on the test's runtime from a helper thread, which needs a multi-threaded
+/// runtime to make progress meanwhile; on any other the bus is only cancelled.
+fn wait_for_bus(bus: Arc<AmqpBus>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        return;
+    }
+    let _ = std::thread::spawn(move || {
+        runtime.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_secs(10), bus.shutdown()).await;
+        })
+    })
+    .join();
 }
 
 /// Records every event the app publishes, seen from outside the services.
@@ -282,7 +304,7 @@ async fn spawn_distributed() -> anyhow::Result<TestApp> {
     })
     .await?;
     if !bus.is_ready().await {
-        observer.cancel();
+        bus.shutdown().await;
         return Err(MissingDependency("RabbitMQ at 127.0.0.1:5672 is not reachable".into()).into());
     }
 
@@ -343,6 +365,7 @@ async fn spawn_distributed() -> anyhow::Result<TestApp> {
             children,
             database,
             observer,
+            bus,
             _dir: dir,
         },
     };

@@ -124,17 +124,21 @@ both_modes! {
         let other = preflight("https://evil.example").await.unwrap();
         assert!(other.headers().get("access-control-allow-origin").is_none());
 
-        let huge = "x".repeat(2 * 1024 * 1024);
-        let resp = app
+        // Just over the limit. The server may answer 413 and close before the client has sent
+        // everything; then the client sees a broken connection instead. Either way nothing is stored.
+        let huge = "x".repeat(1024 * 1024);
+        let sent = app
             .http()
             .post(format!("{}/api/v1/risks", app.base_url))
             .bearer_auth(app.sign(&app.claims("acme", &[Role::Admin])))
             .header("content-type", "application/json")
             .body(format!("{{\"title\":\"t\",\"description\":\"{huge}\"}}"))
             .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 413);
+            .await;
+        match sent {
+            Ok(resp) => assert_eq!(resp.status(), 413),
+            Err(e) => assert!(e.is_request() || e.is_body(), "unexpected failure: {e}"),
+        }
         let c = app.client("acme", &[Role::Admin]);
         assert_eq!(c.gql("{ risks { totalCount } }", json!({})).await.ok()["risks"]["totalCount"], 0);
     }

@@ -70,6 +70,8 @@ pub struct AmqpBus {
     /// Wakes the supervisor early when a publisher found the bus disconnected.
     nudge: Notify,
     shutdown: CancellationToken,
+    /// Set by the supervisor once it has stopped and closed its connection.
+    stopped: watch::Sender<bool>,
 }
 
 /// One established connection with its confirm-mode publishing channel.
@@ -90,17 +92,28 @@ impl Live {
 
 impl AmqpBus {
     /// Returns at once; a background supervisor connects, and reconnects with backoff (capped
-    /// at 5s) after the broker goes away. Everything stops when `shutdown` is cancelled.
+    /// at 5s) after the broker goes away. Everything stops when `shutdown` is cancelled (or on
+    /// [`AmqpBus::shutdown`]).
     pub fn start(config: AmqpConfig, shutdown: CancellationToken) -> Arc<AmqpBus> {
         let bus = Arc::new(AmqpBus {
             config,
             live: watch::Sender::new(None),
             subs: Mutex::new(Vec::new()),
             nudge: Notify::new(),
-            shutdown,
+            shutdown: shutdown.child_token(),
+            stopped: watch::Sender::new(false),
         });
         tokio::spawn(Arc::clone(&bus).supervise());
         bus
+    }
+
+    /// Stops the bus and waits until its connection to the broker is closed. Await it before
+    /// the tokio runtime goes away (a test's end): lapin's I/O thread works on that runtime, and
+    /// a connection still open when the runtime shuts down makes that thread fail noisily.
+    /// Only this bus stops; the token given to [`AmqpBus::start`] is left alone.
+    pub async fn shutdown(&self) {
+        self.shutdown.cancel();
+        let _ = self.stopped.subscribe().wait_for(|stopped| *stopped).await;
     }
 
     /// Messages currently waiting in the dead-letter queue of `consumer`.
@@ -147,6 +160,8 @@ impl AmqpBus {
 
     /// Connect, serve until the connection breaks, repeat; backoff doubles up to 5s.
     async fn supervise(self: Arc<Self>) {
+        // Tells `shutdown` the supervisor is done, however it ends.
+        let _stopped = StopSignal(&self.stopped);
         let broker = redact(&self.config.url);
         let mut backoff = MIN_BACKOFF;
         while !self.shutdown.is_cancelled() {
@@ -158,8 +173,11 @@ impl AmqpBus {
                     self.watch_connection(&live).await;
                     self.live.send_replace(None);
                     live.lost.cancel();
-                    let _ = timeout(Duration::from_secs(1), live.conn.close(200, "bye".into())).await;
+                    let closed = timeout(Duration::from_secs(1), live.conn.close(200, "bye".into())).await;
                     if self.shutdown.is_cancelled() {
+                        if matches!(closed, Ok(Ok(()))) {
+                            join_io_thread(live.conn).await;
+                        }
                         break;
                     }
                     warn!(%broker, "lost connection to RabbitMQ; reconnecting");
@@ -551,6 +569,24 @@ async fn confirmed_publish(
     match confirmation {
         Confirmation::Nack(_) => Err(BusError::Rejected("broker nacked the message".into())),
         other => Ok(other.take_message()),
+    }
+}
+
+/// Sets the flag [`AmqpBus::shutdown`] waits for when dropped.
+struct StopSignal<'a>(&'a watch::Sender<bool>);
+
+impl Drop for StopSignal<'_> {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// Waits for lapin's I/O thread of a connection closed with the broker's consent to end, so
+/// that the thread never outlives the runtime it works on. Skipped if the handle is shared.
+async fn join_io_thread(conn: Arc<Connection>) {
+    if let Ok(conn) = Arc::try_unwrap(conn) {
+        // The thread ends right after the close handshake; the bound is only a safety net.
+        let _ = timeout(OP_TIMEOUT, tokio::task::spawn_blocking(move || conn.run())).await;
     }
 }
 
