@@ -11,9 +11,8 @@ use axum::response::{IntoResponse, Response};
 fn owner<'a>(gw: &'a Gateway, path: &str) -> Option<&'a crate::client::ServiceClient> {
     let first = path.split('/').next().unwrap_or_default();
     match first {
-        "organization" | "settings" | "ai-systems" | "risks" | "risk-assessments" | "impact-assessments" => {
-            Some(&gw.services.risk)
-        }
+        "organization" | "settings" | "ai-systems" | "risks" | "risk-assessments" | "risk-pages"
+        | "impact-assessments" => Some(&gw.services.risk),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::config::Config;
 use crate::error::Error;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
 
@@ -14,7 +15,16 @@ fn options(url: &str, config: &Config, schema: &str) -> ConnectOptions {
         .acquire_timeout(config.db_acquire_timeout)
         .connect_timeout(config.db_acquire_timeout)
         .sqlx_logging(false);
-    if !url.starts_with("sqlite:") {
+    if url.starts_with("sqlite:") {
+        // WAL lets readers work while the one writer commits; with it, synchronous=NORMAL keeps
+        // the database consistent after any crash and syncs at checkpoints instead of at every
+        // commit (a power cut may lose the last commits; production runs on PostgreSQL).
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(std::time::Duration::from_secs(5))
+        });
+    } else {
         opts.set_schema_search_path(schema.to_owned());
     }
     opts
@@ -45,7 +55,6 @@ pub async fn connect_and_migrate<M: MigratorTrait>(config: &Config, service: &st
         let mut writer = options(&url, config, service);
         writer.max_connections(1);
         let write = Database::connect(writer).await.map_err(unavailable)?;
-        write.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
         M::up(&write, None)
             .await
             .map_err(|e| Error::Internal(format!("migrating {service}: {e}")))?;

@@ -161,6 +161,21 @@ both_modes! {
         let systems = c.gql("{ aiSystems(first: 10) { totalCount edges { node { name riskLevel risks(first: 1) { totalCount } } } } }", json!({})).await.ok();
         assert_eq!(systems["aiSystems"]["edges"][0]["node"]["riskLevel"], "CRITICAL");
         assert_eq!(systems["aiSystems"]["edges"][0]["node"]["risks"]["totalCount"], 5);
+
+        // Several systems with their first pages of risks, batched into one call per request.
+        let other = c.create_ai_system("Chat assistant").await;
+        let lone = c.create_risk("Leaks personal data", Some(&other)).await;
+        let both = c
+            .gql("{ aiSystems { edges { node { id risks(first: 2) { totalCount pageInfo { hasNextPage } edges { node { id } } } } } } }", json!({}))
+            .await
+            .ok();
+        let edges = both["aiSystems"]["edges"].as_array().unwrap();
+        let find = |id: &str| edges.iter().find(|e| e["node"]["id"] == id).unwrap()["node"]["risks"].clone();
+        assert_eq!(find(&other), json!({ "totalCount": 1, "pageInfo": { "hasNextPage": false }, "edges": [{ "node": { "id": lone } }] }));
+        let credit = find(&system);
+        assert_eq!(credit["totalCount"], 5);
+        assert_eq!(credit["pageInfo"]["hasNextPage"], true);
+        assert_eq!(credit["edges"], json!([{ "node": { "id": ids[0] } }, { "node": { "id": ids[1] } }]), "newest first");
     }
 
     async fn ai_systems_update_and_carry_impact_assessments(app: TestApp) {

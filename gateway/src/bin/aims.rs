@@ -36,6 +36,10 @@ enum Command {
     },
 }
 
+/// mimalloc: the system allocator spends much of a request in lock contention under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 pub struct Loaders {
     pub ai_systems: DataLoader<AiSystemLoader>,
+    pub system_risks: DataLoader<SystemRisksLoader>,
     pub assessments: DataLoader<AssessmentLoader>,
     pub impact_assessments: DataLoader<ImpactLoader>,
 }
@@ -23,6 +24,7 @@ impl Loaders {
         };
         Self {
             ai_systems: DataLoader::new(AiSystemLoader(ctx()), tokio::spawn),
+            system_risks: DataLoader::new(SystemRisksLoader(ctx()), tokio::spawn),
             assessments: DataLoader::new(AssessmentLoader(ctx()), tokio::spawn),
             impact_assessments: DataLoader::new(ImpactLoader(ctx()), tokio::spawn),
         }
@@ -36,6 +38,15 @@ pub struct Batch {
 
 pub struct AiSystemLoader(Batch);
 pub struct AssessmentLoader(Batch);
+pub struct SystemRisksLoader(Batch);
+
+/// The first page of one AI system's risks, as `AiSystem.risks` asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SystemRisksKey {
+    pub ai_system_id: String,
+    pub first: Option<i64>,
+    pub with_total: bool,
+}
 pub struct ImpactLoader(Batch);
 
 impl Loader<String> for AiSystemLoader {
@@ -91,5 +102,42 @@ impl Loader<String> for ImpactLoader {
             by_system.entry(a.ai_system_id.clone()).or_default().push(a);
         }
         Ok(by_system)
+    }
+}
+
+impl Loader<SystemRisksKey> for SystemRisksLoader {
+    type Value = Page<dto::Risk>;
+    type Error = Error;
+
+    /// One call per distinct (first, withTotal): in practice one call for a whole list of systems.
+    async fn load(&self, keys: &[SystemRisksKey]) -> Result<HashMap<SystemRisksKey, Page<dto::Risk>>, Error> {
+        let mut groups: HashMap<(Option<i64>, bool), Vec<String>> = HashMap::new();
+        for k in keys {
+            groups
+                .entry((k.first, k.with_total))
+                .or_default()
+                .push(k.ai_system_id.clone());
+        }
+        let mut out = HashMap::new();
+        for ((first, with_total), ids) in groups {
+            let q = dto::RiskPagesQuery {
+                ai_system_ids: ids.join(","),
+                first,
+                with_total,
+            };
+            let path = format!("/api/v1/risk-pages?{}", query(&q)?);
+            let pages: Vec<dto::SystemRiskPage> = self.0.services.risk.get(&self.0.caller, &path).await?;
+            for p in pages {
+                out.insert(
+                    SystemRisksKey {
+                        ai_system_id: p.ai_system_id,
+                        first,
+                        with_total,
+                    },
+                    p.page,
+                );
+            }
+        }
+        Ok(out)
     }
 }

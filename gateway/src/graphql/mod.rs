@@ -2,6 +2,7 @@
 //! service through [`crate::Services`] and batch lookups with DataLoaders (no N+1).
 
 pub mod loaders;
+mod parse_cache;
 pub mod pending;
 pub mod risk;
 
@@ -33,6 +34,7 @@ pub fn build_schema() -> AimsSchema {
         Mutation::default(),
         pending::PendingSubscription,
     ))
+    .extension(parse_cache::ParseCache::default())
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .finish()

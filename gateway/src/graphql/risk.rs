@@ -2,7 +2,7 @@
 //! assessments, treatment and acceptance, and AI system impact assessments.
 
 use super::PageInfo;
-use super::loaders::Loaders;
+use super::loaders::{Loaders, SystemRisksKey};
 use crate::Services;
 use crate::client::{query, segment};
 use aims_risk::dto::{
@@ -128,11 +128,27 @@ impl AiSystem {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<RiskConnection> {
-        let filter = RiskFilter {
-            ai_system_id: Some(self.0.id.clone().into()),
-            ..Default::default()
+        if after.is_some() {
+            let filter = RiskFilter {
+                ai_system_id: Some(self.0.id.clone().into()),
+                ..Default::default()
+            };
+            return list_risks(ctx, Some(filter), first, after).await;
+        }
+        // The first pages of every system in the response come from one batched call.
+        let key = SystemRisksKey {
+            ai_system_id: self.0.id.clone(),
+            first: first.map(i64::from),
+            with_total: wants_total(ctx),
         };
-        list_risks(ctx, Some(filter), first, after).await
+        let page = loaders(ctx).system_risks.load_one(key).await.map_err(gql)?;
+        let empty = Page {
+            items: Vec::new(),
+            has_next_page: false,
+            end_cursor: None,
+            total_count: Some(0),
+        };
+        Ok(connection(page.unwrap_or(empty)))
     }
     async fn impact_assessments(&self, ctx: &Context<'_>) -> Result<Vec<ImpactAssessment>> {
         let found = loaders(ctx)
@@ -320,7 +336,11 @@ async fn list_risks(
     };
     let path = format!("/api/v1/risks?{}", query(&q).map_err(gql)?);
     let page: Page<dto::Risk> = services(ctx).risk.get(caller(ctx), &path).await.map_err(gql)?;
-    Ok(RiskConnection {
+    Ok(connection(page))
+}
+
+fn connection(page: Page<dto::Risk>) -> RiskConnection {
+    RiskConnection {
         page_info: page_info(&page),
         total_count: page.total_count.unwrap_or_default() as i32,
         edges: page
@@ -331,7 +351,7 @@ async fn list_risks(
                 node: Risk(r),
             })
             .collect(),
-    })
+    }
 }
 
 // ------------------------------------------------------------------ impact assessments

@@ -312,3 +312,22 @@ pub struct PageQuery {
     pub with_total: bool,
     pub ids: Option<String>,
 }
+
+/// Query parameters of `GET /api/v1/risk-pages`: the first page of risks of several AI systems at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RiskPagesQuery {
+    /// Comma-separated AI system ids.
+    pub ai_system_ids: String,
+    pub first: Option<i64>,
+    #[serde(default)]
+    pub with_total: bool,
+}
+
+/// One AI system's first page of risks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemRiskPage {
+    pub ai_system_id: String,
+    pub page: aims_shared::pagination::Page<Risk>,
+}

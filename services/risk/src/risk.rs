@@ -449,6 +449,82 @@ async fn list(
     }))
 }
 
+/// The first page of risks of each AI system in one query (a window function ranks each
+/// system's risks newest first), so listing systems with their risks is not N+1.
+async fn pages_by_system(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<dto::RiskPagesQuery>,
+) -> Result<Json<Vec<dto::SystemRiskPage>>, Error> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Alias, Asterisk, Query};
+    let org = s.orgs.resolve(&s.db, &caller).await?;
+    let ids = id_list(&q.ai_system_ids)?;
+    let page = PageRequest::new(q.first, None)?;
+    let ranked = entity::Entity::find()
+        .filter(C::Org.eq(&caller.org))
+        .filter(C::AiSystemId.is_in(ids.iter().cloned()))
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY ai_system_id ORDER BY id DESC)"),
+            "rank_in_system",
+        )
+        .into_query();
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(ranked, Alias::new("ranked"))
+        .and_where(Expr::col(Alias::new("rank_in_system")).lte(page.first as i64 + 1))
+        .order_by(Alias::new("id"), sea_orm::Order::Desc)
+        .to_owned();
+    let backend = s.db.read.get_database_backend();
+    let rows = entity::Entity::find()
+        .from_raw_sql(backend.build(&outer))
+        .all(&s.db.read)
+        .await?;
+    let totals: HashMap<String, i64> = if q.with_total {
+        let counted: Vec<(Option<String>, i64)> = entity::Entity::find()
+            .select_only()
+            .column(C::AiSystemId)
+            .column_as(C::Id.count(), "n")
+            .filter(C::Org.eq(&caller.org))
+            .filter(C::AiSystemId.is_in(ids.iter().cloned()))
+            .group_by(C::AiSystemId)
+            .into_tuple()
+            .all(&s.db.read)
+            .await?;
+        counted.into_iter().filter_map(|(id, n)| Some((id?, n))).collect()
+    } else {
+        HashMap::new()
+    };
+    let mut by_system: HashMap<String, Vec<entity::Model>> = HashMap::new();
+    for row in rows {
+        if let Some(id) = row.ai_system_id.clone() {
+            by_system.entry(id).or_default().push(row);
+        }
+    }
+    let pages = ids
+        .into_iter()
+        .map(|id| {
+            let rows = by_system.remove(&id).unwrap_or_default();
+            let mut p = Page::from_rows(rows, page.first, |r| r.id.clone());
+            let total_count = q.with_total.then(|| totals.get(&id).copied().unwrap_or(0) as u64);
+            let items = std::mem::take(&mut p.items)
+                .into_iter()
+                .map(|m| to_dto(m, &org))
+                .collect();
+            dto::SystemRiskPage {
+                ai_system_id: id,
+                page: Page {
+                    items,
+                    total_count,
+                    has_next_page: p.has_next_page,
+                    end_cursor: p.end_cursor,
+                },
+            }
+        })
+        .collect();
+    Ok(Json(pages))
+}
+
 async fn get_one(
     State(s): State<AppState>,
     caller: Caller,
@@ -561,4 +637,5 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/risks/{id}/acceptance", post(post_acceptance))
         .route("/api/v1/risks/{id}/close", post(post_close))
         .route("/api/v1/risk-assessments", get(assessments_batch))
+        .route("/api/v1/risk-pages", get(pages_by_system))
 }

@@ -5,6 +5,7 @@
 use super::{EventBus, EventEnvelope};
 use crate::error::Error;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Rows published per round trip of the relay.
 const BATCH: u64 = 100;
+/// Published events are kept this long (for inspection), then pruned.
+const RETENTION_DAYS: i64 = 7;
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 pub mod entity {
     use sea_orm::entity::prelude::*;
@@ -75,7 +79,14 @@ impl Outbox {
         let wake = self.wake.clone();
         tokio::spawn(async move {
             let mut backoff = Duration::from_millis(100);
+            let mut last_prune = std::time::Instant::now();
             loop {
+                if last_prune.elapsed() >= PRUNE_EVERY {
+                    last_prune = std::time::Instant::now();
+                    if let Err(e) = prune(&db, chrono::Duration::days(RETENTION_DAYS)).await {
+                        tracing::warn!(service, error = %e, "could not prune the outbox");
+                    }
+                }
                 let idle = match relay_once(&db, bus.as_ref()).await {
                     Ok(n) => {
                         backoff = Duration::from_millis(100);
@@ -112,30 +123,51 @@ pub async fn relay_once(db: &DatabaseConnection, bus: &dyn EventBus) -> Result<u
         .limit(BATCH)
         .all(db)
         .await?;
-    let mut published = 0;
+    let mut published = Vec::with_capacity(pending.len());
+    let mut failure = None;
     for row in pending {
         let event: EventEnvelope = match serde_json::from_str(&row.body) {
             Ok(e) => e,
             Err(e) => {
-                return Err(Error::Internal(format!("outbox row {} is unreadable: {e}", row.id)));
+                failure = Some(Error::Internal(format!("outbox row {} is unreadable: {e}", row.id)));
+                break;
             }
         };
-        let attempts = row.attempts;
-        let mut active: entity::ActiveModel = row.into();
-        match bus.publish(&event).await {
-            Ok(()) => {
-                active.published_at = Set(Some(chrono::Utc::now()));
-                active.update(db).await?;
-                published += 1;
-            }
-            Err(e) => {
-                active.attempts = Set(attempts + 1);
-                active.update(db).await.ok();
-                return Err(Error::Unavailable(e.to_string()));
-            }
+        if let Err(e) = bus.publish(&event).await {
+            entity::Entity::update_many()
+                .col_expr(entity::Column::Attempts, Expr::col(entity::Column::Attempts).add(1))
+                .filter(entity::Column::Id.eq(row.id))
+                .exec(db)
+                .await
+                .ok();
+            failure = Some(Error::Unavailable(e.to_string()));
+            break;
         }
+        published.push(row.id);
     }
-    Ok(published)
+    // One write marks the whole batch: a commit per event would cost a disk sync each.
+    let count = published.len();
+    if count > 0 {
+        entity::Entity::update_many()
+            .col_expr(entity::Column::PublishedAt, Expr::value(chrono::Utc::now()))
+            .filter(entity::Column::Id.is_in(published))
+            .exec(db)
+            .await?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(count),
+    }
+}
+
+/// Deletes events published longer ago than `retention`; the outbox is a queue, not an archive.
+pub async fn prune(db: &DatabaseConnection, retention: chrono::Duration) -> Result<u64, Error> {
+    let cutoff = chrono::Utc::now() - retention;
+    let result = entity::Entity::delete_many()
+        .filter(entity::Column::PublishedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Events written but not yet published.
