@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/aims-target}"
-cargo build --release --quiet --bin aims -p aims-gateway
-cargo build --release --quiet --example load -p aims-e2e
+# One command for both, so cargo resolves features once and does not rebuild either.
+cargo build --release --quiet --bin aims --example load -p aims-gateway -p aims-e2e
 BIN="$CARGO_TARGET_DIR/release"
 LOAD="$BIN/examples/load"
 PORT="${BENCH_PORT:-18090}"

@@ -6,7 +6,7 @@ use super::{EventBus, EventEnvelope};
 use crate::error::Error;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, QueryOrder, QuerySelect, Statement, TransactionTrait};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -17,6 +17,8 @@ const BATCH: u64 = 100;
 /// Published events are kept this long (for inspection), then pruned.
 const RETENTION_DAYS: i64 = 7;
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
+/// How long the relay waits after a wake-up for more commits to publish in the same round.
+const COALESCE: Duration = Duration::from_millis(5);
 
 pub mod entity {
     use sea_orm::entity::prelude::*;
@@ -80,6 +82,7 @@ impl Outbox {
         tokio::spawn(async move {
             let mut backoff = Duration::from_millis(100);
             let mut last_prune = std::time::Instant::now();
+            let mut last_gauge = std::time::Instant::now() - Duration::from_secs(1);
             loop {
                 if last_prune.elapsed() >= PRUNE_EVERY {
                     last_prune = std::time::Instant::now();
@@ -102,12 +105,16 @@ impl Outbox {
                         backoff
                     }
                 };
-                if let Ok(n) = backlog(&db).await {
+                if last_gauge.elapsed() >= Duration::from_secs(1)
+                    && let Ok(n) = backlog(&db).await
+                {
+                    last_gauge = std::time::Instant::now();
                     metrics::gauge!("aims_outbox_backlog", "service" => service).set(n as f64);
                 }
                 tokio::select! {
                     _ = shutdown.cancelled() => break,
-                    _ = wake.notified() => {}
+                    // Let concurrent commits gather so that one round publishes them together.
+                    _ = wake.notified() => tokio::time::sleep(COALESCE).await,
                     _ = tokio::time::sleep(idle) => {}
                 }
             }
@@ -115,8 +122,33 @@ impl Outbox {
     }
 }
 
-/// Publishes one batch in order; stops at the first failure so order is kept.
+/// Publishes one batch in order; stops at the first failure so order is kept. On PostgreSQL
+/// only one replica's relay works at a time (a transaction-scoped advisory lock per schema),
+/// so replicas neither publish the same event twice nor interleave their batches.
 pub async fn relay_once(db: &DatabaseConnection, bus: &dyn EventBus) -> Result<usize, Error> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return relay_batch(db, bus).await;
+    }
+    let txn = db.begin().await?;
+    let lock = Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) AS leader",
+    );
+    let leader = txn
+        .query_one(lock)
+        .await?
+        .map(|row| row.try_get::<bool>("", "leader"))
+        .transpose()?;
+    if leader != Some(true) {
+        txn.commit().await?;
+        return Ok(0);
+    }
+    let result = relay_batch(&txn, bus).await;
+    txn.commit().await?;
+    result
+}
+
+async fn relay_batch<C: ConnectionTrait>(db: &C, bus: &dyn EventBus) -> Result<usize, Error> {
     let pending = entity::Entity::find()
         .filter(entity::Column::PublishedAt.is_null())
         .order_by_asc(entity::Column::Id)
