@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Reproduces the figures in BENCHMARKS.md on this machine. Run from anywhere:
 #   bench/run.sh            (needs PostgreSQL on 127.0.0.1:5432 for the PostgreSQL rows)
+# wrk (apt-get install wrk) adds a lighter client for the read figures.
 # It builds release binaries, starts `aims serve` on embedded defaults in a temp dir, and
 # drives it with the load generator in tests/examples/load.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/aims-target}"
 # One command for both, so cargo resolves features once and does not rebuild either.
-cargo build --release --quiet --bin aims --example load -p aims-gateway -p aims-e2e
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin aims --example load -p aims-gateway -p aims-e2e
 BIN="$CARGO_TARGET_DIR/release"
 LOAD="$BIN/examples/load"
 PORT="${BENCH_PORT:-18090}"
@@ -40,8 +41,13 @@ seeded=0
 for target in 1000 10000 100000; do
   "$LOAD" seed "$URL" "$TOKEN" $(( target - seeded )) 8
   seeded=$target
-  echo "risks(first: 20) at $target risks, $READ_CLIENTS clients:"
+  echo "risks(first: 20) at $target risks, $READ_CLIENTS clients (load generator):"
   "$LOAD" read "$URL" "$TOKEN" "$READ_CLIENTS" "$SECONDS_PER_RUN"
+  if command -v wrk >/dev/null; then
+    echo "risks(first: 20) at $target risks, $READ_CLIENTS connections (wrk):"
+    AIMS_TOKEN="$TOKEN" wrk -t2 -c"$READ_CLIENTS" -d"${SECONDS_PER_RUN}s" --latency -s bench/risks.lua "$URL/graphql" \
+      | grep -E "Requests/sec| 50%| 99%"
+  fi
 done
 echo "RSS after load: $(rss_mb)"
 echo "createRisk, 4 clients, SQLite:"

@@ -56,6 +56,25 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A batch lookup's answer: everything in one page.
+    pub fn all(items: Vec<T>) -> Self {
+        Self {
+            items,
+            has_next_page: false,
+            end_cursor: None,
+            total_count: None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next_page: self.has_next_page,
+            end_cursor: self.end_cursor,
+            total_count: self.total_count,
+        }
+    }
+
     /// Builds a page from up to `first + 1` rows fetched in order; the extra row only signals more.
     pub fn from_rows(mut rows: Vec<T>, first: u64, id: impl Fn(&T) -> String) -> Self {
         let has_next_page = rows.len() as u64 > first;

@@ -2,6 +2,7 @@
 
 use crate::dto::{self, CreateAiSystemInput, LifecycleStage, PageQuery, UpdateAiSystemInput};
 use crate::organization::OrgSettings;
+use crate::paging::keyset_page;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, required};
 use crate::{AppState, risk};
 use aims_shared::events::EventEnvelope;
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, IntoActiveModel, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
 
 pub mod entity {
     use crate::dto::{AiRole, LifecycleStage};
@@ -101,9 +102,7 @@ async fn create(s: &AppState, editor: &Editor, input: CreateAiSystemInput) -> Re
         Some(model.id.clone()),
         event_payload(&model),
     );
-    s.outbox.enqueue(&txn, &event).await?;
-    txn.commit().await?;
-    s.outbox.wake();
+    s.outbox.commit(txn, &event).await?;
     Ok(model)
 }
 
@@ -133,9 +132,7 @@ async fn update(s: &AppState, editor: &Editor, id: &str, input: UpdateAiSystemIn
         Some(model.id.clone()),
         event_payload(&model),
     );
-    s.outbox.enqueue(&txn, &event).await?;
-    txn.commit().await?;
-    s.outbox.wake();
+    s.outbox.commit(txn, &event).await?;
     Ok(model)
 }
 
@@ -155,32 +152,24 @@ async fn list(
             .filter(entity::Column::Id.is_in(id_list(ids)?))
             .all(&s.db.read)
             .await?;
-        let items = with_levels(&s.db.read, &org, rows).await?;
-        return Ok(Json(Page {
-            items,
-            has_next_page: false,
-            end_cursor: None,
-            total_count: None,
-        }));
+        return Ok(Json(Page::all(with_levels(&s.db.read, &org, rows).await?)));
     }
     let page = PageRequest::new(q.first, q.after.as_deref())?;
-    let total_count = if q.with_total {
-        Some(base.clone().count(&s.db.read).await?)
-    } else {
-        None
-    };
-    let mut query = base.order_by_desc(entity::Column::Id).limit(page.first + 1);
-    if let Some(after) = &page.after {
-        query = query.filter(entity::Column::Id.lt(after.as_str()));
-    }
-    let rows = query.all(&s.db.read).await?;
-    let mut result = Page::from_rows(rows, page.first, |r| r.id.clone());
-    let items = with_levels(&s.db.read, &org, std::mem::take(&mut result.items)).await?;
+    let Page {
+        items,
+        has_next_page,
+        end_cursor,
+        total_count,
+    } = keyset_page(&s.db.read, base, entity::Column::Id, &page, q.with_total, |r| {
+        r.id.clone()
+    })
+    .await?;
+    let items = with_levels(&s.db.read, &org, items).await?;
     Ok(Json(Page {
         items,
+        has_next_page,
+        end_cursor,
         total_count,
-        has_next_page: result.has_next_page,
-        end_cursor: result.end_cursor,
     }))
 }
 

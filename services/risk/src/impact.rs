@@ -90,9 +90,7 @@ async fn post(
         Some(assessment.id.clone()),
         payload,
     );
-    s.outbox.enqueue(&txn, &event).await?;
-    txn.commit().await?;
-    s.outbox.wake();
+    s.outbox.commit(txn, &event).await?;
     Ok((StatusCode::CREATED, Json(assessment)))
 }
 

@@ -6,6 +6,7 @@ pub mod dto;
 pub mod impact;
 mod migration;
 pub mod organization;
+mod paging;
 pub mod risk;
 mod validate;
 

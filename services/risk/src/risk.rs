@@ -4,6 +4,7 @@
 
 use crate::dto::{self, AcceptRiskInput, AssessRiskInput, CreateRiskInput, RiskQuery, RiskStatus, TreatRiskInput};
 use crate::organization::OrgSettings;
+use crate::paging::keyset_page;
 use crate::validate::{NAME_MAX, TEXT_MAX, optional, rating, required};
 use crate::{AppState, ai_system};
 use aims_shared::events::EventEnvelope;
@@ -197,7 +198,7 @@ async fn guarded_update(
     Ok(current)
 }
 
-/// Commits the change with its event, then wakes the outbox relay.
+/// Commits the change with its event (the risk as it now stands).
 async fn commit_with_event(
     s: &AppState,
     txn: DatabaseTransaction,
@@ -207,10 +208,7 @@ async fn commit_with_event(
 ) -> Result<(), Error> {
     let payload = serde_json::to_value(risk).map_err(|e| Error::Internal(e.to_string()))?;
     let event = EventEnvelope::new(event_type, org, Some(risk.id.clone()), payload);
-    s.outbox.enqueue(&txn, &event).await?;
-    txn.commit().await?;
-    s.outbox.wake();
-    Ok(())
+    s.outbox.commit(txn, &event).await
 }
 
 async fn create(s: &AppState, editor: &Editor, org: &OrgSettings, input: CreateRiskInput) -> Result<dto::Risk, Error> {
@@ -409,13 +407,7 @@ async fn list(
     let mut base = entity::Entity::find().filter(C::Org.eq(&caller.org));
     if let Some(ids) = &q.ids {
         let rows = base.filter(C::Id.is_in(id_list(ids)?)).all(&s.db.read).await?;
-        let items = rows.into_iter().map(|m| to_dto(m, &org)).collect();
-        return Ok(Json(Page {
-            items,
-            has_next_page: false,
-            end_cursor: None,
-            total_count: None,
-        }));
+        return Ok(Json(Page::all(rows).map(|m| to_dto(m, &org))));
     }
     let page = PageRequest::new(q.first, q.after.as_deref())?;
     if let Some(system) = &q.ai_system_id {
@@ -430,23 +422,8 @@ async fn list(
     if let Some(owner) = &q.owner {
         base = base.filter(C::Owner.eq(owner.as_str()));
     }
-    let total_count = if q.with_total {
-        Some(base.clone().count(&s.db.read).await?)
-    } else {
-        None
-    };
-    let mut query = base.order_by_desc(C::Id).limit(page.first + 1);
-    if let Some(after) = &page.after {
-        query = query.filter(C::Id.lt(after.as_str()));
-    }
-    let rows = query.all(&s.db.read).await?;
-    let page = Page::from_rows(rows, page.first, |r| r.id.clone());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(|m| to_dto(m, &org)).collect(),
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor,
-        total_count,
-    }))
+    let page = keyset_page(&s.db.read, base, C::Id, &page, q.with_total, |r| r.id.clone()).await?;
+    Ok(Json(page.map(|m| to_dto(m, &org))))
 }
 
 /// The first page of risks of each AI system in one query (a window function ranks each

@@ -65,6 +65,14 @@ impl Outbox {
         Ok(())
     }
 
+    /// Writes the event into the transaction, commits both, and wakes the relay.
+    pub async fn commit(&self, txn: sea_orm::DatabaseTransaction, event: &EventEnvelope) -> Result<(), Error> {
+        self.enqueue(&txn, event).await?;
+        txn.commit().await?;
+        self.wake();
+        Ok(())
+    }
+
     /// Tells the relay there is something to publish (call after commit).
     pub fn wake(&self) {
         self.wake.notify_one();
