@@ -8,7 +8,6 @@ use aims_shared::{Caller, Error};
 use axum::Router;
 use axum::body::Body;
 use http::{HeaderValue, Method, Request, Response, header};
-use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -170,9 +169,4 @@ pub fn segment(value: &str) -> String {
 /// Encodes query parameters; `None` values are left out.
 pub fn query(params: &impl Serialize) -> Result<String, Error> {
     serde_urlencoded::to_string(params).map_err(|e| Error::Internal(e.to_string()))
-}
-
-/// Drains a response body; used where only the status matters.
-pub async fn discard(resp: Response<Body>) {
-    let _ = resp.into_body().collect().await;
 }

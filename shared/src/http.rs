@@ -47,6 +47,8 @@ pub fn service_router(
     verifier: Verifier,
     body_limit: usize,
 ) -> Router {
+    // Install the recorder now: counts recorded before it exists would be lost.
+    crate::telemetry::metrics_handle();
     routes
         .route(
             "/healthz",

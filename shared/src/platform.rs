@@ -14,8 +14,6 @@ pub struct Platform {
     pub config: Arc<Config>,
     pub verifier: Verifier,
     pub bus: Arc<dyn EventBus>,
-    /// Set when the bus is in-process (embedded mode).
-    pub local_bus: Option<Arc<InProcessBus>>,
     pub shutdown: CancellationToken,
 }
 
@@ -23,7 +21,7 @@ impl Platform {
     pub fn new(mut config: Config, shutdown: CancellationToken) -> Result<Self, Error> {
         ensure_local_secret(&mut config.jwt, &config.data_dir)?;
         let verifier = Verifier::from_config(&config.jwt)?;
-        let (bus, local_bus): (Arc<dyn EventBus>, _) = match &config.amqp_url {
+        let bus: Arc<dyn EventBus> = match &config.amqp_url {
             Some(url) => {
                 let amqp = AmqpConfig {
                     url: url.clone(),
@@ -31,18 +29,14 @@ impl Platform {
                     prefetch: 32,
                     max_retries: config.event_max_retries,
                 };
-                (AmqpBus::start(amqp, shutdown.clone()), None)
+                AmqpBus::start(amqp, shutdown.clone())
             }
-            None => {
-                let bus = InProcessBus::new(config.event_max_retries);
-                (bus.clone(), Some(bus))
-            }
+            None => InProcessBus::new(config.event_max_retries),
         };
         Ok(Self {
             config: Arc::new(config),
             verifier,
             bus,
-            local_bus,
             shutdown,
         })
     }

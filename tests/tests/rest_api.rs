@@ -67,4 +67,44 @@ both_modes! {
         let (_, theirs) = other.rest(Method::GET, "/api/v1/settings/risk-matrix", None).await;
         assert_eq!(theirs, json!({ "mediumFrom": 5, "highFrom": 10, "criticalFrom": 17 }), "other organizations keep the default");
     }
+
+    async fn health_readiness_metrics_and_request_ids(app: TestApp) {
+        let http = app.http();
+        let health = http.get(format!("{}/healthz", app.base_url)).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        let ready: serde_json::Value = http.get(format!("{}/readyz", app.base_url)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(ready["risk"], true, "{ready}");
+        assert_eq!(ready["bus"], true, "{ready}");
+
+        let c = app.client("acme", &[Role::Viewer]);
+        let resp = http
+            .get(format!("{}/api/v1/risks", app.base_url))
+            .bearer_auth(app.sign(&app.claims("acme", &[Role::Viewer])))
+            .header("x-request-id", "trace-me-42")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-me-42"));
+        c.gql("{ risks { totalCount } }", json!({})).await.ok();
+
+        // The request id travels with the change into its event, across the service hop.
+        let created: serde_json::Value = http
+            .post(format!("{}/api/v1/risks", app.base_url))
+            .bearer_auth(app.sign(&app.claims("acme", &[Role::RiskManager])))
+            .header("x-request-id", "req-evt-7")
+            .json(&json!({ "title": "Traced", "description": "Carries its request id" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let event = app.wait_for_event(|e| e.subject_id.as_deref() == Some(id.as_str())).await;
+        assert_eq!(event.request_id.as_deref(), Some("req-evt-7"));
+
+        let metrics = http.get(format!("{}/metrics", app.base_url)).send().await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("aims_http_requests_total"), "{metrics}");
+        assert!(metrics.contains("aims_http_request_duration_seconds"), "{metrics}");
+    }
 }

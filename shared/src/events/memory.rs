@@ -14,8 +14,6 @@ pub struct InProcessBus {
     subscriptions: RwLock<Vec<Subscription>>,
     max_retries: u32,
     dead_letters: Mutex<Vec<DeadLetter>>,
-    /// Every published event, for live GraphQL subscriptions.
-    feed: tokio::sync::broadcast::Sender<EventEnvelope>,
 }
 
 impl InProcessBus {
@@ -24,17 +22,12 @@ impl InProcessBus {
             subscriptions: RwLock::new(Vec::new()),
             max_retries,
             dead_letters: Mutex::new(Vec::new()),
-            feed: tokio::sync::broadcast::channel(1024).0,
         })
     }
 
     /// Events that failed every retry (the in-process stand-in for a dead-letter queue).
     pub fn dead_letters(&self) -> Vec<DeadLetter> {
         self.dead_letters.lock().map(|d| d.clone()).unwrap_or_default()
-    }
-
-    pub fn feed(&self) -> tokio::sync::broadcast::Receiver<EventEnvelope> {
-        self.feed.subscribe()
     }
 
     async fn deliver(&self, sub: &Subscription, event: &EventEnvelope) {
@@ -78,7 +71,6 @@ impl EventBus for InProcessBus {
                 event_type = %event.event_type, org = %event.org, request_id = event.request_id.as_deref().unwrap_or(""));
             let _ = tracing::Instrument::instrument(self.deliver(sub, event), span).await;
         }
-        let _ = self.feed.send(event.clone());
         Ok(())
     }
 
