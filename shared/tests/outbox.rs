@@ -633,3 +633,145 @@ async fn relay_keeps_order_and_publishes_each_event_once() -> anyhow::Result<()>
     assert_eq!(recorder.seen(), events, "envelopes arrive unchanged");
     Ok(())
 }
+
+/// Records every event it is handed, taking about a millisecond each, and notes whether two
+/// publishes were ever handled at once.
+struct SlowRecorder {
+    recorder: Recorder,
+    in_flight: AtomicU32,
+    max_in_flight: AtomicU32,
+}
+
+#[async_trait]
+impl EventHandler for SlowRecorder {
+    async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        sleep(Duration::from_millis(1)).await;
+        let result = self.recorder.handle(event).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+}
+
+/// What one replica's relay loop did.
+#[derive(Debug, Default)]
+struct RelayRounds {
+    published: usize,
+    /// Rounds that published something.
+    led: usize,
+    /// Rounds that returned 0 while events were still pending (the other replica held the lock).
+    turned_away: usize,
+}
+
+/// One replica: relays until the backlog is empty, failing after `deadline`.
+async fn relay_until_drained(
+    db: &DatabaseConnection,
+    bus: &InProcessBus,
+    start: &tokio::sync::Barrier,
+    deadline: Instant,
+) -> anyhow::Result<RelayRounds> {
+    let mut rounds = RelayRounds::default();
+    start.wait().await;
+    while backlog(db).await? > 0 {
+        ensure!(
+            Instant::now() < deadline,
+            "relay did not drain the outbox in time: {rounds:?}"
+        );
+        let n = outbox::relay_once(db, bus).await.map_err(detail)?;
+        rounds.published += n;
+        if n > 0 {
+            rounds.led += 1;
+        } else {
+            rounds.turned_away += 1;
+            // The other replica is publishing; do not spin on the lock.
+            sleep(Duration::from_millis(2)).await;
+        }
+    }
+    Ok(rounds)
+}
+
+/// Two replicas (two pools on one PostgreSQL database) relay the same outbox at the same time:
+/// the advisory lock lets one publish at a time, so every event goes out once and in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_relays_on_postgres_publish_each_event_once_in_order() {
+    let Some(pg) = PgDatabase::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let body = async {
+        let mut config = Config::embedded(dir.path().to_path_buf());
+        config.database_url = Some(pg.url.clone());
+        let first = aims_shared::db::connect_and_migrate::<TestMigrator>(&config, "svc")
+            .await
+            .map_err(|e| detail(e).context("connect_and_migrate on PostgreSQL (replica 1)"))?
+            .write;
+        let second = aims_shared::db::connect_and_migrate::<TestMigrator>(&config, "svc")
+            .await
+            .map_err(|e| detail(e).context("connect_and_migrate on PostgreSQL (replica 2)"))?
+            .write;
+
+        let bus = InProcessBus::new(3);
+        let recorder = Arc::new(SlowRecorder {
+            recorder: Recorder::default(),
+            in_flight: AtomicU32::new(0),
+            max_in_flight: AtomicU32::new(0),
+        });
+        bus.subscribe(subscription("recorder", &["#"], recorder.clone()))
+            .await?;
+
+        let types = ["risk.created", "control.updated", "evidence.attached"];
+        let events: Vec<EventEnvelope> = (0..300)
+            .map(|i| {
+                EventEnvelope::new(
+                    types[i % types.len()],
+                    "org-1",
+                    Some(format!("s-{i}")),
+                    serde_json::json!({ "n": i }),
+                )
+            })
+            .collect();
+        let outbox = Outbox::default();
+        let txn = first.begin().await?;
+        for event in &events {
+            outbox.enqueue(&txn, event).await.map_err(detail)?;
+        }
+        txn.commit().await?;
+        assert_eq!(backlog(&second).await?, 300, "the other replica sees the same outbox");
+
+        let start = tokio::sync::Barrier::new(2);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (one, two) = tokio::join!(
+            relay_until_drained(&first, &bus, &start, deadline),
+            relay_until_drained(&second, &bus, &start, deadline),
+        );
+        let (one, two) = (one.context("replica 1")?, two.context("replica 2")?);
+
+        let received = recorder.recorder.ids();
+        let distinct: HashSet<Uuid> = received.iter().copied().collect();
+        assert_eq!(
+            distinct.len(),
+            received.len(),
+            "an event was published twice ({} deliveries of {} events); replicas: {one:?} {two:?}",
+            received.len(),
+            distinct.len()
+        );
+        let written: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+        assert_eq!(received, written, "published once each, in the order written");
+        assert_eq!(one.published + two.published, 300, "rounds report what they published");
+        assert_eq!(
+            recorder.max_in_flight.load(Ordering::SeqCst),
+            1,
+            "the two relays published at the same time"
+        );
+        assert!(
+            one.turned_away + two.turned_away > 0,
+            "the relays never overlapped, so the lock was not exercised: {one:?} {two:?}"
+        );
+        assert_eq!(backlog(&first).await?, 0);
+        first.close().await?;
+        second.close().await?;
+        Ok(())
+    };
+    run_then(body, pg.drop_database()).await;
+}
