@@ -228,6 +228,15 @@ impl Verifier {
         } else if let Some(path) = &jwt.public_key_file {
             let pem = std::fs::read(path)
                 .map_err(|e| Error::Internal(format!("AIMS_JWT_PUBLIC_KEY_FILE {}: {e}", path.display())))?;
+            // jsonwebtoken would also take a private key here; insist on the public half.
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN PUBLIC KEY-----")
+                && !String::from_utf8_lossy(&pem).contains("-----BEGIN RSA PUBLIC KEY-----")
+            {
+                return Err(Error::Internal(format!(
+                    "AIMS_JWT_PUBLIC_KEY_FILE {} must hold a PEM public key (BEGIN PUBLIC KEY)",
+                    path.display()
+                )));
+            }
             if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
                 KeySource::Static {
                     key,

@@ -8,6 +8,9 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
 
+/// Longest a single PostgreSQL statement may run.
+const STATEMENT_TIMEOUT: &str = "30s";
+
 fn options(url: &str, config: &Config, schema: &str) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(config.db_pool_size)
@@ -26,6 +29,8 @@ fn options(url: &str, config: &Config, schema: &str) -> ConnectOptions {
         });
     } else {
         opts.set_schema_search_path(schema.to_owned());
+        // A query stuck on a silently dropped connection or a lock ends as an error, not a hang.
+        opts.map_sqlx_postgres_opts(|o| o.options([("statement_timeout", STATEMENT_TIMEOUT)]));
     }
     opts
 }

@@ -240,7 +240,7 @@ async fn rs256_public_key_file() -> Result<()> {
 
 #[tokio::test]
 async fn a_public_key_file_that_is_not_a_public_key_fails_at_startup() -> Result<()> {
-    for name in ["README.md", "ec_private.pem", "does-not-exist.pem"] {
+    for name in ["README.md", "ec_private.pem", "rsa_private.pem", "does-not-exist.pem"] {
         let config = JwtConfig {
             public_key_file: Some(fixture(name)),
             ..Default::default()

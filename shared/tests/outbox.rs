@@ -555,6 +555,11 @@ async fn duplicate_delivery_is_processed_once_on_postgres() {
         other.close().await?;
 
         assert_eq!(query_strings(&db, "SELECT current_schema()::text").await?, ["svc"]);
+        assert_eq!(
+            query_strings(&db, "SHOW statement_timeout").await?,
+            ["30s"],
+            "no statement may hang forever"
+        );
         let mut schemas = query_strings(
             &db,
             "SELECT table_schema::text || '.' || table_name::text FROM information_schema.tables \
