@@ -108,3 +108,19 @@ pub fn id_list(ids: &str) -> Result<Vec<String>, crate::Error> {
     }
     Ok(ids)
 }
+
+/// The router of a service that so far serves only health, readiness and metrics.
+pub fn health_only(service: &'static str, platform: &crate::Platform) -> Router {
+    let readiness = Readiness {
+        db: None,
+        bus: platform.bus.clone(),
+        checks: Vec::new(),
+    };
+    service_router(
+        service,
+        Router::new(),
+        readiness,
+        platform.verifier.clone(),
+        platform.config.body_limit_bytes,
+    )
+}

@@ -6,6 +6,9 @@
 
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/wait.rs"]
+mod wait;
+use wait::eventually;
 
 use aims_shared::events::{
     AmqpBus, AmqpConfig, BusError, EventBus, EventEnvelope, EventHandler, HandlerError, Subscription,
@@ -170,22 +173,6 @@ fn event(event_type: &str) -> EventEnvelope {
     let mut event = EventEnvelope::new(event_type, "org-1", Some("s-1".into()), serde_json::json!({"n": 1}));
     event.request_id = Some("req-42".into());
     event
-}
-
-/// Polls `check` every 50ms until it holds; fails with `what` after `limit`.
-async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + limit;
-    while !check().await {
-        if Instant::now() > deadline {
-            bail!("timed out after {limit:?} waiting for: {what}");
-        }
-        sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
 }
 
 async fn ready(bus: &AmqpBus) -> anyhow::Result<()> {

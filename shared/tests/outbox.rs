@@ -9,6 +9,9 @@
 
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/wait.rs"]
+mod wait;
+use wait::eventually;
 
 use aims_shared::Config;
 use aims_shared::events::migration::{CreateOutbox, CreateProcessedEvents};
@@ -16,7 +19,7 @@ use aims_shared::events::outbox::{self, Outbox};
 use aims_shared::events::{
     AmqpBus, AmqpConfig, EventBus, EventEnvelope, EventHandler, HandlerError, InProcessBus, Subscription, inbox,
 };
-use anyhow::{Context, anyhow, bail, ensure};
+use anyhow::{Context, anyhow, ensure};
 use async_trait::async_trait;
 use futures::FutureExt;
 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
@@ -78,22 +81,6 @@ async fn run_then(body: impl Future<Output = anyhow::Result<()>>, cleanup: impl 
         Ok(result) => result.unwrap(),
         Err(panic) => std::panic::resume_unwind(panic),
     }
-}
-
-/// Polls `check` every 50ms until it holds; fails with `what` after `limit`.
-async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + limit;
-    while !check().await {
-        if Instant::now() > deadline {
-            bail!("timed out after {limit:?} waiting for: {what}");
-        }
-        sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
 }
 
 /// The shared crate's error, with the detail its `Display` keeps for the log.
