@@ -198,6 +198,7 @@ enum KeySource {
         url: String,
         http: reqwest::Client,
         cache: RwLock<JwksCache>,
+        fetching: tokio::sync::Mutex<()>,
     },
 }
 
@@ -261,6 +262,7 @@ impl Verifier {
                     .build()
                     .map_err(|e| Error::Internal(e.to_string()))?,
                 cache: RwLock::new(JwksCache::default()),
+                fetching: tokio::sync::Mutex::new(()),
             }
         } else {
             return Err(Error::Internal(
@@ -287,9 +289,14 @@ impl Verifier {
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;
         let (key, algorithm) = match &*self.source {
             KeySource::Static { key, algorithm } => (key.clone(), *algorithm),
-            KeySource::Jwks { url, http, cache } => {
+            KeySource::Jwks {
+                url,
+                http,
+                cache,
+                fetching,
+            } => {
                 let kid = header.kid.as_deref().ok_or_else(|| invalid("no kid"))?;
-                jwks_key(url, http, cache, kid, self.jwks_min_refresh).await?
+                jwks_key(url, http, cache, fetching, kid, self.jwks_min_refresh).await?
             }
         };
         if header.alg != algorithm {
@@ -345,43 +352,58 @@ async fn jwks_key(
     url: &str,
     http: &reqwest::Client,
     cache: &RwLock<JwksCache>,
+    fetching: &tokio::sync::Mutex<()>,
     kid: &str,
     min_refresh: Duration,
 ) -> Result<(DecodingKey, Algorithm), Error> {
+    let unknown = || Error::Unauthenticated("invalid token: unknown signing key".into());
     if let Some(found) = cache.read().await.keys.get(kid) {
         return Ok(found.clone());
     }
-    let mut guard = cache.write().await;
-    let stale = guard.fetched_at.is_none_or(|t| t.elapsed() >= min_refresh);
-    if stale {
-        let set: JwkSet = http
-            .get(url)
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| Error::Unavailable(format!("identity provider keys unavailable: {e}")))?
-            .json()
-            .await
-            .map_err(|e| Error::Unavailable(format!("identity provider keys unreadable: {e}")))?;
-        guard.keys.clear();
-        for jwk in &set.keys {
-            let (Some(id), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else {
-                continue;
-            };
-            let algorithm = match (jwk.common.key_algorithm, &jwk.algorithm) {
-                (Some(KeyAlgorithm::RS256), _) | (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
-                (Some(KeyAlgorithm::ES256), _) | (None, AlgorithmParameters::EllipticCurve(_)) => Algorithm::ES256,
-                _ => continue,
-            };
-            guard.keys.insert(id, (key, algorithm));
+    // One fetch at a time, outside the cache lock: tokens with known keys keep verifying
+    // while the identity provider is slow or down.
+    let _one_fetch = fetching.lock().await;
+    let stale = {
+        let current = cache.read().await;
+        if let Some(found) = current.keys.get(kid) {
+            return Ok(found.clone());
         }
-        guard.fetched_at = Some(Instant::now());
+        current.fetched_at.is_none_or(|t| t.elapsed() >= min_refresh)
+    };
+    if !stale {
+        return Err(unknown());
     }
-    guard
-        .keys
-        .get(kid)
-        .cloned()
-        .ok_or_else(|| Error::Unauthenticated("invalid token: unknown signing key".into()))
+    let keys = fetch_jwks(url, http).await?;
+    let mut current = cache.write().await;
+    current.keys = keys;
+    current.fetched_at = Some(Instant::now());
+    current.keys.get(kid).cloned().ok_or_else(unknown)
+}
+
+/// The usable RS256/ES256 keys of a JWKS, by `kid`.
+async fn fetch_jwks(url: &str, http: &reqwest::Client) -> Result<HashMap<String, (DecodingKey, Algorithm)>, Error> {
+    let set: JwkSet = http
+        .get(url)
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| Error::Unavailable(format!("identity provider keys unavailable: {e}")))?
+        .json()
+        .await
+        .map_err(|e| Error::Unavailable(format!("identity provider keys unreadable: {e}")))?;
+    let mut keys = HashMap::new();
+    for jwk in &set.keys {
+        let (Some(id), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else {
+            continue;
+        };
+        let algorithm = match (jwk.common.key_algorithm, &jwk.algorithm) {
+            (Some(KeyAlgorithm::RS256), _) | (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+            (Some(KeyAlgorithm::ES256), _) | (None, AlgorithmParameters::EllipticCurve(_)) => Algorithm::ES256,
+            _ => continue,
+        };
+        keys.insert(id, (key, algorithm));
+    }
+    Ok(keys)
 }
 
 /// Signs a token with the HS256 secret: for `aims token`, local use and tests.
