@@ -455,3 +455,56 @@ async fn jwks_endpoint_that_never_answers_times_out_as_unavailable() -> Result<(
     );
     Ok(())
 }
+
+/// While a refetch for an unknown kid hangs on the identity provider, tokens with keys already
+/// cached keep verifying at once.
+#[tokio::test]
+async fn known_keys_verify_while_a_refetch_hangs() -> Result<()> {
+    let set = json!({ "keys": [jwk("ec", "ec-1", Some("ES256"))?] });
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = Router::new().route(
+        "/jwks",
+        get(move || {
+            let (set, counter) = (set.clone(), counter.clone());
+            async move {
+                if counter.fetch_add(1, Ordering::SeqCst) > 0 {
+                    // Every fetch after the first never answers.
+                    std::future::pending::<()>().await;
+                }
+                axum::Json(set)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/jwks", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let v = jwks_verifier(&url)?.with_jwks_min_refresh(Duration::ZERO);
+    let known = sign(Algorithm::ES256, "ec", Some("ec-1"), &claims())?;
+    assert_alice(&v, &known).await?;
+
+    let unknown = sign(Algorithm::ES256, "ec", Some("not-published"), &claims())?;
+    let stuck = {
+        let v = v.clone();
+        tokio::spawn(async move { v.verify(&unknown).await })
+    };
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while hits.load(Ordering::SeqCst) < 2 {
+        ensure!(Instant::now() < deadline, "the refetch never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let started = Instant::now();
+    assert_alice(&v, &known).await?;
+    ensure!(
+        started.elapsed() < Duration::from_secs(1),
+        "a known key waited {:?} on the refetch",
+        started.elapsed()
+    );
+    let outcome = stuck.await?;
+    ensure!(
+        matches!(outcome, Err(Error::Unavailable(_))),
+        "hanging refetch: {outcome:?}"
+    );
+    Ok(())
+}
