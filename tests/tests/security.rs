@@ -101,8 +101,11 @@ both_modes! {
         for _ in 0..8 {
             deep = format!("risks(first: 1) {{ edges {{ node {{ aiSystem {{ {deep} }} }} }} }}");
         }
-        let answer = c.gql(&format!("{{ aiSystems {{ edges {{ node {{ {deep} }} }} }} }}"), json!({})).await;
-        assert_eq!(answer.code(), "BAD_USER_INPUT");
+        let too_deep = format!("{{ aiSystems {{ edges {{ node {{ {deep} }} }} }} }}");
+        for attempt in 0..2 {
+            // The second time the document comes from the parse cache: still refused.
+            assert_eq!(c.gql(&too_deep, json!({})).await.code(), "BAD_USER_INPUT", "attempt {attempt}");
+        }
         let big = c.gql("{ risks(first: 1000) { totalCount } }", json!({})).await;
         assert_eq!(big.code(), "BAD_USER_INPUT");
     }
