@@ -46,39 +46,35 @@ impl Services {
             );
         }
         Ok(Self {
-            risk: match &c.risk_url {
-                Some(url) => ServiceClient::http(aims_risk::SERVICE, url)?,
-                None => ServiceClient::InProcess {
-                    name: aims_risk::SERVICE,
-                    router: aims_risk::start(platform).await?,
-                },
-            },
-            controls: match &c.controls_url {
-                Some(url) => ServiceClient::http(aims_controls::SERVICE, url)?,
-                None => ServiceClient::InProcess {
-                    name: aims_controls::SERVICE,
-                    router: aims_controls::start(platform).await?,
-                },
-            },
-            evidence: match &c.evidence_url {
-                Some(url) => ServiceClient::http(aims_evidence::SERVICE, url)?,
-                None => ServiceClient::InProcess {
-                    name: aims_evidence::SERVICE,
-                    router: aims_evidence::start(platform).await?,
-                },
-            },
-            audit: match &c.audit_url {
-                Some(url) => ServiceClient::http(aims_audit::SERVICE, url)?,
-                None => ServiceClient::InProcess {
-                    name: aims_audit::SERVICE,
-                    router: aims_audit::start(platform).await?,
-                },
-            },
+            risk: connect(platform, aims_risk::SERVICE, &c.risk_url, aims_risk::start).await?,
+            controls: connect(platform, aims_controls::SERVICE, &c.controls_url, aims_controls::start).await?,
+            evidence: connect(platform, aims_evidence::SERVICE, &c.evidence_url, aims_evidence::start).await?,
+            audit: connect(platform, aims_audit::SERVICE, &c.audit_url, aims_audit::start).await?,
         })
     }
 
     fn all(&self) -> [&ServiceClient; 4] {
         [&self.risk, &self.controls, &self.evidence, &self.audit]
+    }
+}
+
+/// A client for one service: over HTTP when it has a URL, else the service started here.
+async fn connect<'a, F, Fut>(
+    platform: &'a Platform,
+    name: &'static str,
+    url: &Option<String>,
+    start: F,
+) -> Result<ServiceClient, Error>
+where
+    F: FnOnce(&'a Platform) -> Fut,
+    Fut: std::future::Future<Output = Result<Router, Error>>,
+{
+    match url {
+        Some(url) => ServiceClient::http(name, url),
+        None => Ok(ServiceClient::InProcess {
+            name,
+            router: start(platform).await?,
+        }),
     }
 }
 

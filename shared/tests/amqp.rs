@@ -6,6 +6,8 @@
 
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/topology.rs"]
+mod topology;
 #[path = "support/wait.rs"]
 mod wait;
 use wait::eventually;
@@ -15,10 +17,7 @@ use aims_shared::events::{
 };
 use anyhow::{Context, bail, ensure};
 use async_trait::async_trait;
-use lapin::options::{
-    BasicGetOptions, BasicPublishOptions, ExchangeDeleteOptions, QueueBindOptions, QueueDeclareOptions,
-    QueueDeleteOptions,
-};
+use lapin::options::{BasicGetOptions, BasicPublishOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::uri::AMQPUri;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
@@ -102,24 +101,7 @@ impl Scope {
     }
 
     async fn cleanup(&self) -> anyhow::Result<()> {
-        let channel = self.admin.create_channel().await?;
-        for consumer in &self.consumers {
-            for queue in [
-                format!("{}.{consumer}", self.prefix),
-                format!("{}.{consumer}.dlq", self.prefix),
-            ] {
-                channel
-                    .queue_delete(queue.into(), QueueDeleteOptions::default())
-                    .await?;
-            }
-        }
-        for exchange in ["events", "dlx"] {
-            let name = format!("{}.{exchange}", self.prefix);
-            channel
-                .exchange_delete(name.into(), ExchangeDeleteOptions::default())
-                .await?;
-        }
-        Ok(())
+        topology::delete_topology(&self.admin, &self.prefix, &self.consumers).await
     }
 }
 

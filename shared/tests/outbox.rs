@@ -9,6 +9,8 @@
 
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/topology.rs"]
+mod topology;
 #[path = "support/wait.rs"]
 mod wait;
 use wait::eventually;
@@ -22,7 +24,6 @@ use aims_shared::events::{
 use anyhow::{Context, anyhow, ensure};
 use async_trait::async_trait;
 use futures::FutureExt;
-use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
 use lapin::uri::AMQPUri;
 use lapin::{Connection, ConnectionProperties};
 use proxy::Proxy;
@@ -88,6 +89,21 @@ fn detail(err: aims_shared::Error) -> anyhow::Error {
     anyhow!("{err:?}")
 }
 
+/// `count` events of a few types with distinct subjects, in creation (and so id) order.
+fn numbered_events(count: usize) -> Vec<EventEnvelope> {
+    let types = ["risk.created", "control.updated", "evidence.attached"];
+    (0..count)
+        .map(|i| {
+            EventEnvelope::new(
+                types[i % types.len()],
+                "org-1",
+                Some(format!("s-{i}")),
+                serde_json::json!({ "n": i }),
+            )
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ
 
@@ -140,26 +156,7 @@ impl Broker {
     /// Stops every bus of the test, then deletes its queues and exchanges.
     async fn cleanup(&self) -> anyhow::Result<()> {
         self.shutdown.cancel();
-        let channel = self.admin.create_channel().await?;
-        for consumer in &self.consumers {
-            for queue in [
-                format!("{}.{consumer}", self.prefix),
-                format!("{}.{consumer}.dlq", self.prefix),
-            ] {
-                channel
-                    .queue_delete(queue.into(), QueueDeleteOptions::default())
-                    .await?;
-            }
-        }
-        for exchange in ["events", "dlx"] {
-            channel
-                .exchange_delete(
-                    format!("{}.{exchange}", self.prefix).into(),
-                    ExchangeDeleteOptions::default(),
-                )
-                .await?;
-        }
-        Ok(())
+        topology::delete_topology(&self.admin, &self.prefix, &self.consumers).await
     }
 }
 
@@ -587,17 +584,7 @@ async fn relay_keeps_order_and_publishes_each_event_once() -> anyhow::Result<()>
         .await?;
 
     let outbox = Outbox::default();
-    let types = ["risk.created", "control.updated", "evidence.attached"];
-    let events: Vec<EventEnvelope> = (0..250)
-        .map(|i| {
-            EventEnvelope::new(
-                types[i % types.len()],
-                "org-1",
-                Some(format!("s-{i}")),
-                serde_json::json!({ "n": i }),
-            )
-        })
-        .collect();
+    let events = numbered_events(250);
     let txn = db.begin().await?;
     for event in &events {
         outbox.enqueue(&txn, event).await.map_err(detail)?;
@@ -712,17 +699,7 @@ async fn two_relays_on_postgres_publish_each_event_once_in_order() {
         bus.subscribe(subscription("recorder", &["#"], recorder.clone()))
             .await?;
 
-        let types = ["risk.created", "control.updated", "evidence.attached"];
-        let events: Vec<EventEnvelope> = (0..300)
-            .map(|i| {
-                EventEnvelope::new(
-                    types[i % types.len()],
-                    "org-1",
-                    Some(format!("s-{i}")),
-                    serde_json::json!({ "n": i }),
-                )
-            })
-            .collect();
+        let events = numbered_events(300);
         let outbox = Outbox::default();
         let txn = first.begin().await?;
         for event in &events {

@@ -49,6 +49,15 @@ pub struct SystemRisksKey {
 }
 pub struct ImpactLoader(Batch);
 
+/// Sorts a batch answer under the keys asked for; a key without items gets an empty list.
+fn group_by<T>(keys: &[String], items: Vec<T>, key_of: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut grouped: HashMap<String, Vec<T>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for item in items {
+        grouped.entry(key_of(&item).clone()).or_default().push(item);
+    }
+    grouped
+}
+
 impl Loader<String> for AiSystemLoader {
     type Value = dto::AiSystem;
     type Error = Error;
@@ -77,11 +86,7 @@ impl Loader<String> for AssessmentLoader {
             .risk
             .get(&self.0.caller, &format!("/api/v1/risk-assessments?{q}"))
             .await?;
-        let mut by_risk: HashMap<String, Vec<_>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for a in all {
-            by_risk.entry(a.risk_id.clone()).or_default().push(a);
-        }
-        Ok(by_risk)
+        Ok(group_by(keys, all, |a| &a.risk_id))
     }
 }
 
@@ -97,11 +102,7 @@ impl Loader<String> for ImpactLoader {
             .risk
             .get(&self.0.caller, &format!("/api/v1/impact-assessments?{q}"))
             .await?;
-        let mut by_system: HashMap<String, Vec<_>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for a in all {
-            by_system.entry(a.ai_system_id.clone()).or_default().push(a);
-        }
-        Ok(by_system)
+        Ok(group_by(keys, all, |a| &a.ai_system_id))
     }
 }
 

@@ -517,20 +517,25 @@ struct AssessmentQuery {
     risk_ids: String,
 }
 
-/// Assessments of several risks at once, newest first per risk (the gateway's batch loader).
+/// Assessments of the given risks of the caller's organization, newest first.
+async fn assessments(s: &AppState, caller: &Caller, risk_ids: Vec<String>) -> Result<Vec<dto::RiskAssessment>, Error> {
+    let org = s.orgs.resolve(&s.db, caller).await?;
+    let rows = assessment::Entity::find()
+        .filter(assessment::Column::Org.eq(&caller.org))
+        .filter(assessment::Column::RiskId.is_in(risk_ids))
+        .order_by_desc(assessment::Column::Id)
+        .all(&s.db.read)
+        .await?;
+    Ok(rows.into_iter().map(|m| assessment_dto(m, &org)).collect())
+}
+
+/// Assessments of several risks at once (the gateway's batch loader).
 async fn assessments_batch(
     State(s): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<AssessmentQuery>,
 ) -> Result<Json<Vec<dto::RiskAssessment>>, Error> {
-    let org = s.orgs.resolve(&s.db, &caller).await?;
-    let rows = assessment::Entity::find()
-        .filter(assessment::Column::Org.eq(&caller.org))
-        .filter(assessment::Column::RiskId.is_in(id_list(&q.risk_ids)?))
-        .order_by_desc(assessment::Column::Id)
-        .all(&s.db.read)
-        .await?;
-    Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
+    Ok(Json(assessments(&s, &caller, id_list(&q.risk_ids)?).await?))
 }
 
 async fn assessments_of(
@@ -538,15 +543,8 @@ async fn assessments_of(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<dto::RiskAssessment>>, Error> {
-    let org = s.orgs.resolve(&s.db, &caller).await?;
     find(&s.db.read, &caller.tenant(), &id).await?;
-    let rows = assessment::Entity::find()
-        .filter(assessment::Column::Org.eq(&caller.org))
-        .filter(assessment::Column::RiskId.eq(id))
-        .order_by_desc(assessment::Column::Id)
-        .all(&s.db.read)
-        .await?;
-    Ok(Json(rows.into_iter().map(|m| assessment_dto(m, &org)).collect()))
+    Ok(Json(assessments(&s, &caller, vec![id]).await?))
 }
 
 async fn post_risk(
